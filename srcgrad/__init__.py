@@ -1,0 +1,23 @@
+"""srcgrad: a source-to-source gradient compiler for Python and NumPy.
+
+    >>> import srcgrad
+    >>> def f(x):
+    ...     return x * x + 3.0 * x
+    >>> srcgrad.grad(f)(2.0)
+    7.0
+"""
+
+__version__ = "0.1.0"
+
+from .api import Function, function, grad, show, source, value_and_grad  # noqa: E402
+from .errors import (ArgumentError, InPlaceError, NoTemplateError, SourceUnavailableError,  # noqa: E402
+                     SrcgradError, TemplateError, UnsupportedSyntaxError)
+from .extend import adjoint, nondifferentiable  # noqa: E402
+from .testing import check_grad  # noqa: E402
+
+__all__ = [
+    "grad", "value_and_grad", "function", "Function", "source", "show", "check_grad",
+    "adjoint", "nondifferentiable",
+    "SrcgradError", "UnsupportedSyntaxError", "NoTemplateError", "SourceUnavailableError",
+    "ArgumentError", "InPlaceError", "TemplateError", "__version__",
+]

@@ -1,0 +1,202 @@
+"""grad, value_and_grad, function, source, show: arguments -> compiled pair -> gradients."""
+
+import functools
+import inspect
+
+import numpy as np
+
+from . import cache, pipeline, runtime
+from .analysis import kinds as K
+from .errors import ArgumentError
+from .source import unwrap
+
+
+class GradFunction:
+    def __init__(self, fn, wrt=0, preserve_result=False, with_value=False):
+        self.fn = unwrap(fn)
+        self.sig = inspect.signature(self.fn)
+        self.params = [p for p in self.sig.parameters]
+        self.wrt, self.single = _wrt_names(self.fn, self.params, wrt)
+        self.preserve_result = preserve_result
+        self.with_value = with_value
+        self._compiled = {}
+        self.__name__ = f"grad_{getattr(self.fn, '__name__', 'f')}"
+        self.__doc__ = f"Gradient of {self.fn.__qualname__} with respect to {', '.join(self.wrt)}."
+
+    def split(self, *args, **kwargs):
+        """(compiled, bound argument values) for these arguments: the shared split pair."""
+        bound = self.sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = bound.arguments
+        kinds = {p: K.of_value(v) for p, v in values.items()}
+        return self.compiled_for(kinds), values
+
+    def compiled_for(self, kinds):
+        key = tuple(kinds.get(p, K.UNKNOWN) for p in self.params)
+        c = self._compiled.get(key)
+        if c is None or not c.guards_hold():
+            c = self._compiled[key] = cache.get(self.fn, self.wrt, kinds)
+            self._last = c
+        return c
+
+    def __call__(self, *args, **kwargs):
+        bound = self.sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = bound.arguments
+        kinds = {p: K.of_value(v) for p, v in values.items()}
+        for w in self.wrt:
+            _check_wrt_value(self.fn, w, values[w])
+        c = self.compiled_for(kinds)
+        out, tape = c.forward(*args, **kwargs)
+        if np.size(out) != 1 or np.iscomplexobj(out):
+            raise ArgumentError(
+                f"{self.fn.__qualname__} returned {_describe(out)}; grad needs a real scalar output. "
+                "For array outputs use a vector-Jacobian product (srcgrad.vjp).")
+        raw = c.backward(tape, runtime.seed_like(out))
+        if len(self.wrt) == 1:
+            raw = (raw,)
+        grads = tuple(runtime.as_grad(g, values[w]) for g, w in zip(raw, self.wrt))
+        result = grads[0] if self.single else grads
+        if self.with_value:
+            return out, result
+        if self.preserve_result:
+            return result, out
+        return result
+
+    @property
+    def source(self):
+        """The generated source last used by this gradient (the generic one before any call)."""
+        last = getattr(self, "_last", None)
+        if last is not None:
+            return last.source
+        return source(self.fn, self.wrt if not self.single else self.wrt[0])
+
+    def __repr__(self):
+        return f"<srcgrad gradient of {self.fn.__qualname__} wrt {', '.join(self.wrt)}>"
+
+
+def _describe(out):
+    if isinstance(out, np.ndarray):
+        return f"an array of shape {out.shape}"
+    return f"a {type(out).__name__}"
+
+
+def _wrt_names(fn, params, wrt):
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    names = []
+    for w in items:
+        if isinstance(w, int) and not isinstance(w, bool):
+            if not -len(params) <= w < len(params):
+                raise ArgumentError(f"wrt={w} is out of range: {fn.__qualname__} takes "
+                                    f"{len(params)} argument(s) ({', '.join(params)})")
+            names.append(params[w])
+        elif isinstance(w, str):
+            if w not in params:
+                raise ArgumentError(f"wrt={w!r}: {fn.__qualname__} has no parameter named {w!r} "
+                                    f"(parameters: {', '.join(params)})")
+            names.append(w)
+        else:
+            raise ArgumentError(f"wrt must be a position, a parameter name or a tuple of those, got {w!r}")
+    return names, single
+
+
+def _check_wrt_value(fn, name, value):
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, (int, np.integer))):
+        raise ArgumentError(
+            f"wrt points at argument `{name}` of {fn.__qualname__}, which is an integer ({value!r}); "
+            "srcgrad differentiates with respect to floating-point values: pass a float")
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "fc":
+        raise ArgumentError(
+            f"wrt points at argument `{name}` of {fn.__qualname__}, an array of dtype {value.dtype}; "
+            "srcgrad differentiates with respect to floating-point arrays: convert it with .astype(float)")
+
+
+def grad(fn=None, wrt=0, *, preserve_result=False):
+    """The gradient function of `fn` with respect to the argument(s) `wrt`."""
+    if fn is None:
+        return lambda f: GradFunction(f, wrt, preserve_result)
+    return GradFunction(fn, wrt, preserve_result)
+
+
+def value_and_grad(fn, wrt=0):
+    """A function returning (value, gradient) of `fn`."""
+    return GradFunction(fn, wrt, with_value=True)
+
+
+def source(fn, wrt=0, kinds=None):
+    """The generated forward/backward source of `fn`'s gradient, as a string."""
+    fn = unwrap(fn)
+    params = list(inspect.signature(fn).parameters)
+    names, _ = _wrt_names(fn, params, wrt)
+    return pipeline.compile_split(fn, names, dict(kinds or {})).source
+
+
+def show(fn, wrt=0, kinds=None):
+    """Print the generated gradient source of `fn`."""
+    print(source(fn, wrt, kinds))
+
+
+# --- Function ------------------------------------------------------------------------------
+
+# Functions called with arguments of these types go to the matching handler instead of
+# running plainly (the Tensor facade registers itself here).
+_call_handlers = []
+
+
+def register_call_handler(types_, handler):
+    _call_handlers.append((tuple(types_), handler))
+
+
+class Function:
+    """A user function that calls exactly like the original and carries its compiled gradient.
+
+    `f.grad(wrt)` and `f.value_and_grad(wrt)` give gradient functions; `f.source(wrt)`
+    the generated code.  Called on Tensors that require gradient, it records one graph
+    node whose backward is the compiled backward function.
+    """
+
+    def __init__(self, fn):
+        fn = unwrap(fn)
+        functools.update_wrapper(self, fn)
+        self.__srcgrad_function__ = fn
+        self.fn = fn
+        self._grads = {}
+
+    def __call__(self, *args, **kwargs):
+        if _call_handlers:
+            for types_, handler in _call_handlers:
+                if any(isinstance(a, types_) for a in args) or \
+                        any(isinstance(v, types_) for v in kwargs.values()):
+                    return handler(self, args, kwargs)
+        return self.fn(*args, **kwargs)
+
+    def grad(self, wrt=0, preserve_result=False):
+        key = (wrt if not isinstance(wrt, list) else tuple(wrt), preserve_result, False)
+        g = self._grads.get(key)
+        if g is None:
+            g = self._grads[key] = GradFunction(self.fn, wrt, preserve_result)
+        return g
+
+    def value_and_grad(self, wrt=0):
+        key = (wrt if not isinstance(wrt, list) else tuple(wrt), False, True)
+        g = self._grads.get(key)
+        if g is None:
+            g = self._grads[key] = GradFunction(self.fn, wrt, with_value=True)
+        return g
+
+    def source(self, wrt=0, kinds=None):
+        return source(self.fn, wrt, kinds)
+
+    def __repr__(self):
+        return f"<srcgrad.Function {self.fn.__qualname__}>"
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+
+def function(fn):
+    """Decorator: wrap `fn` in a srcgrad.Function."""
+    return Function(fn)

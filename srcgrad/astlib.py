@@ -1,0 +1,385 @@
+"""Building and inspecting syntax trees.
+
+This is the only module that calls gast node constructors, so a gast upgrade
+touches one file.  Everything else builds nodes through these helpers and
+reads them through the plain attribute names Python's own `ast` uses.
+
+Nodes carry annotations (`set_anno`/`anno`) in a private dict; annotations
+survive `copy_node`.
+"""
+
+import gast
+
+# Node classes other modules may test with isinstance.  Re-exported so that
+# nobody else imports gast.
+Name = gast.Name
+Constant = gast.Constant
+Call = gast.Call
+Attribute = gast.Attribute
+Subscript = gast.Subscript
+Slice = gast.Slice
+Tuple = gast.Tuple
+List = gast.List
+Dict = gast.Dict
+BinOp = gast.BinOp
+UnaryOp = gast.UnaryOp
+Compare = gast.Compare
+BoolOp = gast.BoolOp
+IfExp = gast.IfExp
+ListComp = gast.ListComp
+GeneratorExp = gast.GeneratorExp
+SetComp = gast.SetComp
+DictComp = gast.DictComp
+Set = gast.Set
+Lambda = gast.Lambda
+Starred = gast.Starred
+JoinedStr = gast.JoinedStr
+NamedExpr = gast.NamedExpr
+Await = gast.Await
+Yield = gast.Yield
+YieldFrom = gast.YieldFrom
+
+Assign = gast.Assign
+AugAssign = gast.AugAssign
+AnnAssign = gast.AnnAssign
+Expr = gast.Expr
+If = gast.If
+For = gast.For
+While = gast.While
+Break = gast.Break
+Continue = gast.Continue
+Return = gast.Return
+Pass = gast.Pass
+Assert = gast.Assert
+Raise = gast.Raise
+FunctionDef = gast.FunctionDef
+AsyncFunctionDef = gast.AsyncFunctionDef
+ClassDef = gast.ClassDef
+Try = gast.Try
+With = gast.With
+AsyncWith = gast.AsyncWith
+AsyncFor = gast.AsyncFor
+Global = gast.Global
+Nonlocal = gast.Nonlocal
+Delete = gast.Delete
+Import = gast.Import
+ImportFrom = gast.ImportFrom
+Match = getattr(gast, "Match", ())
+TryStar = getattr(gast, "TryStar", ())
+
+Load, Store, Param = gast.Load, gast.Store, gast.Param
+
+NodeVisitor = gast.NodeVisitor
+NodeTransformer = gast.NodeTransformer
+walk = gast.walk
+iter_child_nodes = gast.iter_child_nodes
+
+_ANNO = "_srcgrad_anno"
+
+# --- operators -----------------------------------------------------------
+
+BINOPS = {
+    gast.Add: "+", gast.Sub: "-", gast.Mult: "*", gast.Div: "/",
+    gast.FloorDiv: "//", gast.Mod: "%", gast.Pow: "**", gast.MatMult: "@",
+    gast.LShift: "<<", gast.RShift: ">>", gast.BitOr: "|", gast.BitXor: "^",
+    gast.BitAnd: "&",
+}
+UNARYOPS = {gast.USub: "-", gast.UAdd: "+", gast.Not: "not", gast.Invert: "~"}
+CMPOPS = {
+    gast.Eq: "==", gast.NotEq: "!=", gast.Lt: "<", gast.LtE: "<=",
+    gast.Gt: ">", gast.GtE: ">=", gast.Is: "is", gast.IsNot: "is not",
+    gast.In: "in", gast.NotIn: "not in",
+}
+_BINOP_CLASSES = {v: k for k, v in BINOPS.items()}
+_UNARY_CLASSES = {v: k for k, v in UNARYOPS.items()}
+_CMP_CLASSES = {v: k for k, v in CMPOPS.items()}
+
+
+def op_symbol(op):
+    """The source symbol of an operator node (`+`, `not`, `<=` ...)."""
+    for table in (BINOPS, UNARYOPS, CMPOPS):
+        if type(op) in table:
+            return table[type(op)]
+    raise KeyError(type(op).__name__)
+
+
+def binop_node(symbol):
+    return _BINOP_CLASSES[symbol]()
+
+
+# --- annotations -----------------------------------------------------------
+
+def set_anno(node, key, value):
+    annos = node.__dict__.setdefault(_ANNO, {})
+    annos[key] = value
+    return node
+
+
+def anno(node, key, default=None):
+    return node.__dict__.get(_ANNO, {}).get(key, default)
+
+
+def has_anno(node, key):
+    return key in node.__dict__.get(_ANNO, {})
+
+
+def copy_node(node):
+    """Deep copy of a tree; annotation values are shared, not copied."""
+    if isinstance(node, list):
+        return [copy_node(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = type(node)()
+    for f in node._fields:
+        setattr(new, f, copy_node(getattr(node, f, None)))
+    for a in getattr(node, "_attributes", ()):
+        if hasattr(node, a):
+            setattr(new, a, getattr(node, a))
+    annos = node.__dict__.get(_ANNO)
+    if annos:
+        new.__dict__[_ANNO] = dict(annos)
+    return new
+
+
+def copy_location(new, old):
+    """Give `new` (and its children without a location) the location of `old`."""
+    lineno = getattr(old, "lineno", None)
+    col = getattr(old, "col_offset", None)
+    for n in gast.walk(new):
+        if lineno is not None and getattr(n, "lineno", None) is None and hasattr(n, "_attributes") \
+                and "lineno" in n._attributes:
+            n.lineno, n.col_offset = lineno, col
+            n.end_lineno, n.end_col_offset = getattr(old, "end_lineno", None), \
+                getattr(old, "end_col_offset", None)
+    return new
+
+
+# --- construction ------------------------------------------------------------
+
+def name(id_, ctx="load"):
+    ctxs = {"load": gast.Load, "store": gast.Store, "param": gast.Param}
+    return gast.Name(id=id_, ctx=ctxs[ctx](), annotation=None, type_comment=None)
+
+
+def store(id_):
+    return name(id_, "store")
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def attr(value, attribute):
+    if isinstance(value, str):
+        value = dotted(value)
+    return gast.Attribute(value=value, attr=attribute, ctx=gast.Load())
+
+
+def dotted(path):
+    """`np.linalg.norm` as a Name/Attribute chain."""
+    parts = path.split(".")
+    node = name(parts[0])
+    for part in parts[1:]:
+        node = gast.Attribute(value=node, attr=part, ctx=gast.Load())
+    return node
+
+
+def call(func, args=(), keywords=None):
+    if isinstance(func, str):
+        func = dotted(func)
+    kws = [gast.keyword(arg=k, value=v) for k, v in (keywords or {}).items()]
+    return gast.Call(func=func, args=list(args), keywords=kws)
+
+
+def keyword(arg, value):
+    return gast.keyword(arg=arg, value=value)
+
+
+def subscript(value, index, ctx="load"):
+    ctx = gast.Store() if ctx == "store" else gast.Load()
+    return gast.Subscript(value=value, slice=index, ctx=ctx)
+
+
+def slice_(lower, upper, step):
+    return gast.Slice(lower=lower, upper=upper, step=step)
+
+
+def tuple_(elts, ctx="load"):
+    return gast.Tuple(elts=list(elts), ctx=gast.Store() if ctx == "store" else gast.Load())
+
+
+def list_(elts):
+    return gast.List(elts=list(elts), ctx=gast.Load())
+
+
+def dict_(keys, values):
+    return gast.Dict(keys=list(keys), values=list(values))
+
+
+def binop(left, symbol, right):
+    return gast.BinOp(left=left, op=_BINOP_CLASSES[symbol](), right=right)
+
+
+def unaryop(symbol, operand):
+    return gast.UnaryOp(op=_UNARY_CLASSES[symbol](), operand=operand)
+
+
+def compare(left, symbol, right):
+    return gast.Compare(left=left, ops=[_CMP_CLASSES[symbol]()], comparators=[right])
+
+
+def assign(target, value):
+    if isinstance(target, str):
+        target = store(target)
+    return gast.Assign(targets=[target], value=value, type_comment=None)
+
+
+def augassign(target, symbol, value):
+    if isinstance(target, str):
+        target = store(target)
+    return gast.AugAssign(target=target, op=_BINOP_CLASSES[symbol](), value=value)
+
+
+def expr_stmt(value):
+    return gast.Expr(value=value)
+
+
+def if_(test, body, orelse=()):
+    return gast.If(test=test, body=list(body), orelse=list(orelse))
+
+
+def for_(target, iter_, body):
+    if isinstance(target, str):
+        target = store(target)
+    return gast.For(target=target, iter=iter_, body=list(body), orelse=[], type_comment=None)
+
+
+def while_(test, body):
+    return gast.While(test=test, body=list(body), orelse=[])
+
+
+def return_(value):
+    return gast.Return(value=value)
+
+
+def break_():
+    return gast.Break()
+
+
+def pass_():
+    return gast.Pass()
+
+
+def comment(text):
+    """A statement that code generation prints as `# text`."""
+    node = gast.Expr(value=gast.Constant(value=text, kind=None))
+    return set_anno(node, "comment", text)
+
+
+def blank_line():
+    return set_anno(gast.Expr(value=gast.Constant(value="", kind=None)), "blank", True)
+
+
+def function(fname, params, body, defaults=(), kwonly=(), kw_defaults=()):
+    args = gast.arguments(
+        args=[name(p, "param") for p in params], posonlyargs=[], vararg=None,
+        kwonlyargs=[name(p, "param") for p in kwonly], kw_defaults=list(kw_defaults),
+        kwarg=None, defaults=list(defaults))
+    fn = gast.FunctionDef(name=fname, args=args, body=list(body), decorator_list=[],
+                          returns=None, type_comment=None, type_params=[])
+    return fn
+
+
+def module(body):
+    return gast.Module(body=list(body), type_ignores=[])
+
+
+# --- inspection -------------------------------------------------------------
+
+def is_name(node, id_=None):
+    return isinstance(node, gast.Name) and (id_ is None or node.id == id_)
+
+
+def is_const(node):
+    return isinstance(node, gast.Constant)
+
+
+def is_store(node):
+    return isinstance(getattr(node, "ctx", None), (gast.Store, gast.Param))
+
+
+def param_names(fn):
+    """Positional then keyword-only parameter names of a FunctionDef."""
+    a = fn.args
+    return [p.id for p in a.posonlyargs + a.args] + [p.id for p in a.kwonlyargs]
+
+
+def names_in(node, load_only=False):
+    """Every Name id under `node` (loads only if asked)."""
+    out = []
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and (not load_only or isinstance(n.ctx, gast.Load)):
+            out.append(n.id)
+    return out
+
+
+def dotted_path(node):
+    """`np.linalg.norm` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, gast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, gast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def parse(source):
+    return gast.parse(source)
+
+
+def parse_expr(source):
+    return gast.parse(source).body[0].value
+
+
+def to_python_ast(node):
+    return gast.gast_to_ast(node)
+
+
+def to_source_text(node):
+    """Plain source text of a node or a list of statements (no comments)."""
+    import ast
+    if isinstance(node, list):
+        node = module(node)
+    tree = gast.gast_to_ast(node)
+    ast.fix_missing_locations(tree)
+    return ast.unparse(tree)
+
+
+def rename(node, mapping):
+    """Rename Name nodes in place according to `mapping` (id -> id)."""
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id in mapping:
+            n.id = mapping[n.id]
+    return node
+
+
+def rename_loads(node, mapping):
+    """Rename loads (not stores) of names in place."""
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load) and n.id in mapping:
+            n.id = mapping[n.id]
+    return node
+
+
+def substitute(node, mapping):
+    """Replace loads of names in `mapping` by copies of the mapped nodes."""
+
+    class _Sub(gast.NodeTransformer):
+        def visit_Name(self, n):
+            if isinstance(n.ctx, gast.Load) and n.id in mapping:
+                return copy_node(mapping[n.id])
+            return n
+
+    return _Sub().visit(node)

@@ -1,0 +1,56 @@
+"""Deterministic fresh names.
+
+Generated names come from counters, never from randomness, so the same input
+gives byte-identical source.  A Namer knows every name the user's code uses and
+never hands one of them out: adjoints are `d_<name>`, temporaries `_t1`, `_t2`...,
+and a clash gets a numeric suffix.
+"""
+
+
+class Namer:
+    def __init__(self, reserved=()):
+        self.taken = set(reserved)
+        self._counters = {}
+        self._adjoints = {}
+        self.temps = set()
+
+    def reserve(self, names):
+        self.taken.update(names)
+
+    def fresh(self, base):
+        """`base` itself if free, else `base_1`, `base_2`, ..."""
+        if base not in self.taken:
+            self.taken.add(base)
+            return base
+        n = self._counters.get(base, 1)
+        while f"{base}_{n}" in self.taken:
+            n += 1
+        self._counters[base] = n + 1
+        name = f"{base}_{n}"
+        self.taken.add(name)
+        return name
+
+    def numbered(self, base):
+        """`base1`, `base2`, ... (for temporaries)."""
+        n = self._counters.get(base + "#", 1)
+        while f"{base}{n}" in self.taken:
+            n += 1
+        self._counters[base + "#"] = n + 1
+        name = f"{base}{n}"
+        self.taken.add(name)
+        return name
+
+    def temp(self):
+        name = self.numbered("_t")
+        self.temps.add(name)
+        return name
+
+    def adjoint(self, var):
+        """The adjoint variable of `var` (the same name every time)."""
+        name = self._adjoints.get(var)
+        if name is None:
+            name = self._adjoints[var] = self.fresh("d_" + var.lstrip("_"))
+        return name
+
+    def adjoints(self):
+        return dict(self._adjoints)

@@ -1,0 +1,50 @@
+"""Remove assignments whose value is never read.
+
+After `eliminate(fn, live_out)` no assignment in `fn` (other than stack pops
+and expression statements, which have effects) stores to a name that is dead
+afterwards, and branches and loops left empty are gone.
+"""
+
+from .. import astlib as A
+from ..analysis import flow
+
+
+def _removable(st, live):
+    if not isinstance(st, A.Assign) or A.anno(st, "pop") or A.anno(st, "keep"):
+        return False
+    targets = flow.defs(st)
+    if any(not isinstance(t, (A.Name, A.Tuple)) for t in st.targets):
+        return False
+    return targets and not any(t in live for t in targets)
+
+
+def eliminate(fn, live_out):
+    while True:
+        live = flow.live_after(fn.body, set(live_out))
+        changed = [False]
+
+        def sweep(stmts):
+            out = []
+            for st in stmts:
+                if _removable(st, live.get(id(st), set())):
+                    changed[0] = True
+                    continue
+                if isinstance(st, A.If):
+                    st.body = sweep(st.body)
+                    st.orelse = sweep(st.orelse)
+                    if not st.body and not st.orelse:
+                        changed[0] = True
+                        continue
+                    if not st.body:
+                        st.body = [A.pass_()]
+                elif flow.is_loop(st):
+                    st.body = sweep(st.body)
+                    if not st.body or all(isinstance(s, A.Pass) for s in st.body):
+                        changed[0] = True
+                        continue
+                out.append(st)
+            return [s for s in out if not isinstance(s, A.Pass)] if len(out) > 1 else out
+
+        fn.body = sweep(fn.body)
+        if not changed[0]:
+            return fn

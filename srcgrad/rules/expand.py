@@ -1,0 +1,187 @@
+"""Expanding a template at one call site.
+
+`bind` matches a call's arguments to a template's parameters; `expand`
+returns the template's statements with parameters replaced by the call's
+arguments, adjoints by the caller's adjoint variables and temporaries by fresh
+names.  Each adjoint update comes out as an Assign to the adjoint variable
+annotated ``("adjoint", var, mode)`` where mode is ``"acc"`` (add the value)
+or ``"set"`` (replace); the reverse pass decides how an addition is written.
+"""
+
+
+
+from .. import astlib as A
+from ..runtime import unbroadcast
+from .registry import ADJOINT
+
+_LITERAL_TYPES = (int, float, complex, str, bool, type(None), bytes)
+
+
+class BindError(Exception):
+    """The call's arguments do not fit the template (message says why)."""
+
+
+def literal(value):
+    """A constant node for a template default, or None if it has no literal form."""
+    if isinstance(value, _LITERAL_TYPES) or value is Ellipsis:
+        return A.const(value)
+    if isinstance(value, tuple) and all(isinstance(v, _LITERAL_TYPES) for v in value):
+        return A.tuple_([A.const(v) for v in value])
+    return None
+
+
+def bind(tpl, args, keywords):
+    """Map template parameters to argument nodes.
+
+    `args` are positional argument nodes, `keywords` a dict name -> node.
+    Returns (mapping param -> node, varargs nodes).
+    """
+    named = [p for p in tpl.params[1:] if p != tpl.varargs]
+    if tpl.varargs is not None:
+        n_before = tpl.params.index(tpl.varargs) - 1
+        positional = named[:n_before]
+    else:
+        positional = named
+    mapping = {}
+    if len(args) > len(positional) and tpl.varargs is None:
+        raise BindError(f"takes at most {len(positional)} positional argument(s), got {len(args)}")
+    for p, a in zip(positional, args):
+        mapping[p] = a
+    extra = list(args[len(positional):]) if tpl.varargs is not None else []
+    for k, v in keywords.items():
+        if k in mapping:
+            raise BindError(f"got two values for `{k}`")
+        if k not in named:
+            if A.is_const(v) and v.value is None:
+                continue     # out=None, where=None ... mean "the default"
+            raise BindError(f"keyword `{k}` is not supported by srcgrad's template")
+        mapping[k] = v
+    for p in named:
+        if p not in mapping:
+            if p not in tpl.defaults:
+                raise BindError(f"missing argument `{p}`")
+            node = literal(tpl.defaults[p])
+            if node is None:
+                raise BindError(f"the default of `{p}` has no literal form")
+            mapping[p] = node
+    return mapping, extra
+
+
+def expand(tpl, result, mapping, varargs, adjoint, namer, elide=frozenset()):
+    """The template's body instantiated at one call site.
+
+    result   -- node for the primitive's result (a Name, or None for statements)
+    mapping  -- param -> argument node (from `bind`)
+    varargs  -- argument nodes collected by the template's *param
+    adjoint  -- function(node) -> adjoint variable name, or None if no gradient
+    namer    -- gives fresh names to temporaries
+    elide    -- parameters p for which `unbroadcast(e, p)` may be replaced by e
+    """
+    env = dict(mapping)
+    env[tpl.params[0]] = result if result is not None else A.const(None)
+    if tpl.varargs is not None:
+        env[tpl.varargs] = A.tuple_(varargs)
+    temps = {}
+    out = []
+    _expand_block(tpl, tpl.body, env, temps, {}, adjoint, namer, elide, out, varargs)
+    return out
+
+
+def _expand_block(tpl, body, env, temps, unroll, adjoint, namer, elide, out, varargs):
+    for st in body:
+        if isinstance(st, A.For):            # for i in unrolled(ps)
+            for i in range(len(varargs)):
+                inner = dict(unroll)
+                inner[st.target.id] = i
+                _expand_block(tpl, st.body, env, temps, inner, adjoint, namer, elide, out, varargs)
+            continue
+        if isinstance(st, A.If):
+            node = A.if_(_expr(tpl, st.test, env, temps, unroll, adjoint, elide, varargs), [], [])
+            _expand_block(tpl, st.body, env, temps, unroll, adjoint, namer, elide, node.body, varargs)
+            _expand_block(tpl, st.orelse, env, temps, unroll, adjoint, namer, elide, node.orelse, varargs)
+            if not node.body:
+                node.body = [A.pass_()]
+            out.append(node)
+            continue
+        if isinstance(st, A.AugAssign) or (isinstance(st, A.Assign) and _is_adjoint_ref(st.targets[0])):
+            target = st.target if isinstance(st, A.AugAssign) else st.targets[0]
+            arg = _adjoint_arg(target, env, unroll, varargs)
+            var = adjoint(arg)
+            if var is None:
+                continue
+            value = _expr(tpl, st.value, env, temps, unroll, adjoint, elide, varargs)
+            node = A.assign(A.store(var), value)
+            mode = "acc" if isinstance(st, A.AugAssign) else "set"
+            A.set_anno(node, "adjoint", (arg.id, mode))
+            out.append(node)
+            continue
+        if isinstance(st, A.Assign):
+            value = _expr(tpl, st.value, env, temps, unroll, adjoint, elide, varargs)
+            tgt = st.targets[0]
+            names = [tgt.id] if isinstance(tgt, A.Name) else [e.id for e in tgt.elts]
+            for n in names:
+                temps[n] = namer.fresh(n)
+            if isinstance(tgt, A.Name):
+                new_t = A.store(temps[tgt.id])
+            else:
+                new_t = A.tuple_([A.store(temps[n]) for n in names], ctx="store")
+            out.append(A.assign(new_t, value))
+            continue
+        if isinstance(st, A.Expr):
+            out.append(A.expr_stmt(_expr(tpl, st.value, env, temps, unroll, adjoint, elide, varargs)))
+            continue
+        raise AssertionError(f"unexpected template statement {type(st).__name__}")
+
+
+def _is_adjoint_ref(node):
+    return isinstance(node, A.Subscript) and A.is_name(node.value, ADJOINT)
+
+
+def _adjoint_arg(sub, env, unroll, varargs):
+    idx = sub.slice
+    if A.is_name(idx):
+        return env[idx.id]
+    # ps[i] inside an unrolled loop
+    return varargs[unroll[idx.slice.id]]
+
+
+def _expr(tpl, node, env, temps, unroll, adjoint, elide, varargs):
+    node = A.copy_node(node)
+
+    class _Sub(A.NodeTransformer):
+        def visit_Subscript(self, n):
+            if _is_adjoint_ref(n):
+                arg = _adjoint_arg(n, env, unroll, varargs)
+                var = adjoint(arg)
+                return A.name(var) if var is not None else A.const(0)
+            if A.is_name(n.value, tpl.varargs) and A.is_name(n.slice) and n.slice.id in unroll:
+                return A.copy_node(varargs[unroll[n.slice.id]])
+            self.generic_visit(n)
+            return n
+
+        def visit_Call(self, n):
+            self.generic_visit(n)
+            if (A.is_name(n.func) and A.anno(n.func, "global") is unbroadcast
+                    and len(n.args) == 2 and A.anno(n.args[1], "param") in elide):
+                return n.args[0]
+            return n
+
+        def visit_Name(self, n):
+            if not isinstance(n.ctx, A.Load):
+                return n
+            if n.id in unroll:
+                return A.const(unroll[n.id])
+            if n.id in temps:
+                return A.name(temps[n.id])
+            if n.id in env:
+                new = A.copy_node(env[n.id])
+                A.set_anno(new, "param", n.id)
+                return new
+            if n.id in tpl.globals:
+                new = A.name(n.id)
+                A.set_anno(new, "global", tpl.globals[n.id])
+                A.set_anno(new, "global_name", n.id)
+                return new
+            return n
+
+    return _Sub().visit(node)

@@ -1,0 +1,97 @@
+"""Python operators (`+ - * / // % ** @`, unary `-`/`+`) and their NumPy ufuncs."""
+
+import operator
+
+import numpy as np
+
+from ..runtime import matmul_grad_x, matmul_grad_y, unbroadcast, pow_grad_exponent
+from .registry import nondifferentiable, ranks, reverse
+
+# d is the adjoint marker of the template language; templates are parsed, never run.
+d = None
+
+
+@reverse(operator.add, np.add, elementwise=True)
+def add(z, x, y):
+    d[x] += unbroadcast(d[z], x)
+    d[y] += unbroadcast(d[z], y)
+
+
+@reverse(operator.sub, np.subtract, elementwise=True)
+def sub(z, x, y):
+    d[x] += unbroadcast(d[z], x)
+    d[y] += unbroadcast(-d[z], y)
+
+
+@reverse(operator.mul, np.multiply, elementwise=True)
+def mul(z, x, y):
+    d[x] += unbroadcast(d[z] * y, x)
+    d[y] += unbroadcast(d[z] * x, y)
+
+
+@reverse(operator.truediv, np.divide, np.true_divide, elementwise=True)
+def truediv(z, x, y):
+    d[x] += unbroadcast(d[z] / y, x)
+    d[y] += unbroadcast(-d[z] * x / (y * y), y)
+
+
+@reverse(operator.mod, np.remainder, elementwise=True,
+         notes="gradient of x - y*floor(x/y); the jumps are ignored")
+def mod(z, x, y):
+    d[x] += unbroadcast(d[z], x)
+    d[y] += unbroadcast(-d[z] * (x // y), y)
+
+
+@reverse(operator.pow, np.power, pow, elementwise=True,
+         notes="d/dy is 0 where x == 0 and y >= 0, as in PyTorch")
+def power(z, x, y):
+    d[x] += unbroadcast(d[z] * y * x ** (y - 1), x)
+    d[y] += unbroadcast(pow_grad_exponent(d[z], x, y, z), y)
+
+
+@reverse(operator.neg, np.negative, elementwise=True)
+def neg(z, x):
+    d[x] += -d[z]
+
+
+@reverse(operator.pos, np.positive, elementwise=True)
+def pos(z, x):
+    d[x] += d[z]
+
+
+@reverse(operator.matmul, np.matmul)
+def matmul(z, x, y):
+    d[x] += matmul_grad_x(d[z], x, y)
+    d[y] += matmul_grad_y(d[z], x, y)
+
+
+@reverse(operator.matmul, np.matmul, np.dot, when=ranks(2, 2))
+def matmul_matrices(z, x, y):
+    d[x] += d[z] @ y.T
+    d[y] += x.T @ d[z]
+
+
+@reverse(operator.matmul, np.matmul, np.dot, when=ranks(2, 1))
+def matmul_matrix_vector(z, x, y):
+    d[x] += np.outer(d[z], y)
+    d[y] += x.T @ d[z]
+
+
+@reverse(operator.matmul, np.matmul, np.dot, when=ranks(1, 2))
+def matmul_vector_matrix(z, x, y):
+    d[x] += y @ d[z]
+    d[y] += np.outer(x, d[z])
+
+
+@reverse(operator.matmul, np.matmul, np.dot, when=ranks(1, 1))
+def matmul_vectors(z, x, y):
+    d[x] += d[z] * y
+    d[y] += d[z] * x
+
+
+nondifferentiable(
+    operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
+    operator.not_, operator.invert, operator.and_, operator.or_, operator.xor,
+    operator.lshift, operator.rshift, operator.is_, operator.is_not, operator.contains,
+    operator.floordiv, np.floor_divide,
+    notes="integer-valued or boolean result")

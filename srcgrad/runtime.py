@@ -1,0 +1,700 @@
+"""The few helpers that generated code and templates call.
+
+Adjoints follow one convention: the integer ``0`` stands for "no gradient yet"
+of any shape, so a helper that receives an adjoint must accept ``0``.
+Adjoints of lists and tuples are lists, adjoints of dicts are dicts.
+
+Helpers whose name ends in ``_at`` or that start with ``drop``/``zero`` update
+their first argument in place; the compiler only passes them adjoints it owns.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+_SCALARS = (float, int, bool, complex)
+_ndarray = np.ndarray
+
+
+def _zero(g):
+    """True for the integer 0 that stands for "no gradient yet"."""
+    return type(g) is int and g == 0
+
+
+# --- broadcasting -------------------------------------------------------------
+
+def unbroadcast(g, x):
+    """Sum `g` (shaped like an elementwise result) down to the shape of `x`."""
+    if type(g) is not _ndarray:
+        if type(x) is _ndarray and x.ndim and isinstance(g, np.generic):
+            return np.broadcast_to(g, x.shape)
+        return g
+    xshape = x.shape if type(x) is _ndarray else np.shape(x)
+    if g.shape == xshape:
+        return g
+    return sum_to(g, xshape)
+
+
+def sum_to(g, shape):
+    """Sum `g` over the axes that broadcasting added to reach `shape`."""
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape) if g.shape != tuple(shape) else g
+
+
+def broadcast_back(g, x, axis=None, keepdims=False):
+    """The adjoint of a reduction over `axis`: spread `g` back over `x`'s shape."""
+    shape = np.shape(x)
+    if _zero(g):
+        return 0
+    g = np.asarray(g)
+    if not keepdims and axis is not None:
+        g = np.expand_dims(g, normalize_axis(axis, len(shape)))
+    return np.broadcast_to(g, shape)
+
+
+def normalize_axis(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % ndim if ndim else a for a in axis))
+    return (axis % ndim,) if ndim else (axis,)
+
+
+def reduced_count(x, axis=None):
+    """How many elements of `x` each result element of a reduction over `axis` sums."""
+    shape = np.shape(x)
+    if axis is None:
+        return int(np.prod(shape)) if shape else 1
+    n = 1
+    for a in normalize_axis(axis, len(shape)):
+        n *= shape[a]
+    return n
+
+
+def keep_reduced(z, x, axis=None, keepdims=False):
+    """A reduction's result reshaped so it broadcasts against `x`."""
+    if keepdims or axis is None:
+        return z if keepdims or np.ndim(x) == 0 else np.reshape(z, (1,) * np.ndim(x))
+    return np.expand_dims(z, normalize_axis(axis, np.ndim(x)))
+
+
+# --- zeros and accumulation ------------------------------------------------------
+
+def grad_dtype(x):
+    dt = getattr(x, "dtype", None)
+    if dt is None:
+        return np.complex128 if isinstance(x, complex) else np.float64
+    if dt.kind in "fc":
+        return dt
+    return np.float64
+
+
+def zeros_like_grad(x):
+    """A zero adjoint with the structure of `x`, arrays filled in."""
+    if type(x) is _ndarray:
+        return np.zeros(x.shape, grad_dtype(x))
+    if isinstance(x, (list, tuple)):
+        return [zeros_like_grad(v) for v in x]
+    if isinstance(x, dict):
+        return {k: zeros_like_grad(v) for k, v in x.items()}
+    if isinstance(x, np.generic):
+        return np.zeros((), grad_dtype(x))[()]
+    return 0.0
+
+
+def zeros_list(x):
+    """The zero adjoint of a list that is appended to: one slot per element."""
+    return [0] * len(x)
+
+
+def add(a, b):
+    """a + b for adjoints of any structure; 0 is the identity."""
+    if _zero(a) or a is None:
+        return b
+    if _zero(b) or b is None:
+        return a
+    if isinstance(a, list) or isinstance(b, list) or isinstance(a, tuple) or isinstance(b, tuple):
+        if len(a) != len(b):
+            raise ValueError(f"srcgrad internal error: adding adjoints of lengths {len(a)} and {len(b)}")
+        return [add(u, v) for u, v in zip(a, b)]
+    if isinstance(a, dict) or isinstance(b, dict):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add(out.get(k, 0), v)
+        return out
+    return a + b
+
+
+def _is_basic_index(index):
+    if type(index) in (int, slice) or index is None or index is Ellipsis:
+        return True
+    if type(index) is tuple:
+        return all(type(i) in (int, slice) or i is None or i is Ellipsis
+                   or isinstance(i, numbers.Integral) for i in index)
+    return isinstance(index, numbers.Integral)
+
+
+def add_at(acc, x, index, g):
+    """Add `g` into `acc[index]`, creating `acc` (zeros shaped like `x`) if _zero(it)."""
+    if _zero(g):
+        return acc
+    if type(x) is _ndarray or isinstance(acc, _ndarray):
+        if _zero(acc):
+            acc = np.zeros(np.shape(x), np.result_type(grad_dtype(x), getattr(g, "dtype", float)))
+        elif np.iscomplexobj(g) and not np.iscomplexobj(acc):
+            acc = acc.astype(np.result_type(acc, g))
+        if _is_basic_index(index):
+            acc[index] += g
+        else:
+            np.add.at(acc, index, g)
+        return acc
+    if isinstance(x, dict):
+        if _zero(acc):
+            acc = {}
+        acc[index] = add(acc.get(index, 0), g)
+        return acc
+    if isinstance(x, (list, tuple)):
+        if _zero(acc):
+            acc = [0] * len(x)
+        if type(index) is slice:
+            for i, v in zip(range(*index.indices(len(acc))), g):
+                acc[i] = add(acc[i], v)
+        else:
+            acc[index] = add(acc[index], g)
+        return acc
+    raise TypeError(f"srcgrad: cannot index the gradient of a {type(x).__name__}")
+
+
+def grad_at(acc, index):
+    """A copy of `acc[index]`, or 0 when `acc` holds no gradient."""
+    if _zero(acc):
+        return 0
+    if isinstance(acc, dict):
+        return acc.get(index, 0)
+    v = acc[index]
+    return v.copy() if type(v) is _ndarray else v
+
+
+def zero_at(acc, index):
+    """Set `acc[index]` to zero in place."""
+    if _zero(acc):
+        return 0
+    if isinstance(acc, dict):
+        acc.pop(index, None)
+    elif isinstance(acc, list):
+        if type(index) is slice:
+            for i in range(*index.indices(len(acc))):
+                acc[i] = 0
+        else:
+            acc[index] = 0
+    else:
+        acc[index] = 0
+    return acc
+
+
+def last_grad(acc):
+    """The adjoint of a list's last element."""
+    return 0 if _zero(acc) or not acc else acc[-1]
+
+
+def drop_last(acc):
+    """Undo an append on the adjoint of a list."""
+    if not _zero(acc) and acc:
+        acc.pop()
+    return acc
+
+
+def item_grad(acc, index):
+    """acc[index] for an adjoint that may be 0 (no gradient)."""
+    if _zero(acc) or acc is None:
+        return 0
+    if isinstance(acc, dict):
+        return acc.get(index, 0)
+    return acc[index]
+
+
+# --- snapshots -------------------------------------------------------------------
+
+def snapshot(v):
+    """A copy of `v` that later in-place updates cannot change."""
+    if type(v) is _ndarray:
+        return v.copy()
+    if type(v) is list:
+        return list(v)
+    if type(v) is dict:
+        return dict(v)
+    return v
+
+
+# --- shapes of the final gradients ---------------------------------------------------
+
+def as_grad(g, x):
+    """Convert a raw adjoint to the type, shape and dtype of the argument `x`."""
+    tx = type(x)
+    if tx is float:
+        return float(np.real(g)) if not _zero(g) else 0.0
+    if tx is complex:
+        return complex(g) if not _zero(g) else 0j
+    if tx is _ndarray:
+        dtype = x.dtype if x.dtype.kind in "fc" else np.float64
+        if _zero(g):
+            return np.zeros(x.shape, dtype)
+        if dtype.kind == "f" and np.iscomplexobj(g):
+            g = np.real(g)
+        out = np.asarray(g)
+        if out.shape != x.shape:
+            out = np.broadcast_to(out, x.shape)
+        if out.dtype != dtype or not out.flags.writeable or out.base is not None:
+            out = np.array(out, dtype=dtype)
+        return out
+    if isinstance(x, np.generic):
+        dtype = x.dtype if x.dtype.kind in "fc" else np.dtype(np.float64)
+        return dtype.type(0 if _zero(g) else (np.real(g) if dtype.kind == "f" else g))
+    if tx is list or tx is tuple:
+        items = [as_grad(item_grad(g, i), v) for i, v in enumerate(x)]
+        return items if tx is list else tx(items)
+    if isinstance(x, tuple):   # namedtuple
+        return tx(*[as_grad(item_grad(g, i), v) for i, v in enumerate(x)])
+    if isinstance(x, dict):
+        return type(x)((k, as_grad(item_grad(g, k), v)) for k, v in x.items())
+    if isinstance(x, (int, bool)):
+        return 0.0 if _zero(g) else float(np.real(g))
+    return g
+
+
+def seed_like(out):
+    """The cotangent 1 for a scalar (or single-element) output."""
+    if type(out) is float:
+        return 1.0
+    if type(out) is _ndarray:
+        return np.ones(out.shape, out.dtype if out.dtype.kind in "fc" else np.float64)
+    if isinstance(out, np.generic):
+        return out.dtype.type(1) if out.dtype.kind in "fc" else 1.0
+    return 1.0
+
+
+# --- helpers specific to some rules ------------------------------------------------
+
+def matmul_grad_x(g, x, y):
+    """Adjoint of `x` in `x @ y` for every combination of 1-D and N-D operands."""
+    if _zero(g):
+        return 0
+    xn, yn = np.ndim(x), np.ndim(y)
+    if yn == 1:
+        out = np.multiply.outer(g, y) if xn > 1 else g * y
+    elif xn == 1:
+        out = np.matmul(y, g[..., None])[..., 0] if np.ndim(g) > 0 else np.dot(y, g)
+        return sum_to(np.asarray(out), np.shape(x))
+    else:
+        out = np.matmul(g, np.swapaxes(y, -1, -2))
+    return sum_to(np.asarray(out), np.shape(x)) if np.shape(out) != np.shape(x) else out
+
+
+def matmul_grad_y(g, x, y):
+    """Adjoint of `y` in `x @ y`."""
+    if _zero(g):
+        return 0
+    xn, yn = np.ndim(x), np.ndim(y)
+    if xn == 1:
+        out = np.multiply.outer(x, g) if yn > 1 else g * x
+        if yn > 2:
+            out = np.moveaxis(out, 0, -2)
+    elif yn == 1:
+        out = np.matmul(np.swapaxes(x, -1, -2), g[..., None])[..., 0]
+    else:
+        out = np.matmul(np.swapaxes(x, -1, -2), g)
+    return sum_to(np.asarray(out), np.shape(y)) if np.shape(out) != np.shape(y) else out
+
+
+def dot_grad_x(g, x, y):
+    """Adjoint of `a` in `np.dot(a, b)`."""
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        return unbroadcast(g * y, x)
+    if np.ndim(y) <= 2:
+        return matmul_grad_x(g, x, y)
+    # N-D: dot sums over the last axis of a and the second-to-last of b
+    return np.tensordot(g, y, axes=(list(range(np.ndim(x) - 1, np.ndim(g))),
+                                    [i for i in range(np.ndim(y)) if i != np.ndim(y) - 2]))
+
+
+def dot_grad_y(g, x, y):
+    """Adjoint of `b` in `np.dot(a, b)`."""
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        return unbroadcast(g * x, y)
+    if np.ndim(y) <= 2:
+        return matmul_grad_y(g, x, y)
+    xn = np.ndim(x)
+    gy = np.tensordot(x, g, axes=(list(range(xn - 1)), list(range(xn - 1))))
+    return np.moveaxis(gy, 0, -2)
+
+
+def inverse_permutation(axes, ndim):
+    if axes is None:
+        return None
+    axes = [a % ndim for a in axes]
+    return tuple(np.argsort(axes))
+
+
+def tie_split(x, z, axis=None, keepdims=False):
+    """Mask of the positions of `x` equal to the reduction result `z`, ties sharing equally."""
+    zb = keep_reduced(z, x, axis, keepdims)
+    mask = (x == zb)
+    return mask / np.sum(mask, axis=axis, keepdims=True)
+
+
+def prod_grad(g, x, axis=None, keepdims=False):
+    """Adjoint of np.prod that stays exact when `x` contains zeros."""
+    x = np.asarray(x)
+    if axis is None:
+        flat = x.reshape(-1)
+        g = np.asarray(g).reshape(())
+        return (g * _others_product(flat, 0)).reshape(x.shape)
+    ax = normalize_axis(axis, x.ndim)
+    if len(ax) != 1:
+        moved = np.moveaxis(x, ax, tuple(range(-len(ax), 0)))
+        shp = moved.shape
+        flat = moved.reshape(shp[:-len(ax)] + (-1,))
+        gg = np.asarray(g)
+        if keepdims:
+            gg = np.squeeze(gg, axis=ax)
+        res = (gg[..., None] * _others_product(flat, -1)).reshape(shp)
+        return np.moveaxis(res, tuple(range(-len(ax), 0)), ax)
+    gb = np.asarray(g) if keepdims else np.expand_dims(g, ax)
+    return gb * _others_product(x, ax[0])
+
+
+def _others_product(x, axis):
+    """Product of all other elements along `axis`, for each element (no division)."""
+    x = np.moveaxis(x, axis, -1)
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    right = np.flip(np.cumprod(np.concatenate([ones, np.flip(x[..., 1:], -1)], axis=-1), -1), -1)
+    return np.moveaxis(left * right, -1, axis)
+
+
+def reverse_cumsum(g, axis=None, shape=None):
+    if axis is None:
+        return np.flip(np.cumsum(np.flip(np.ravel(g)))).reshape(shape)
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
+def cumprod_grad(g, x, z, axis=None):
+    """Adjoint of np.cumprod (assumes no zeros in `x` along the axis)."""
+    if axis is None:
+        shape = np.shape(x)
+        x, z, g = np.ravel(x), np.ravel(z), np.ravel(g)
+        return (reverse_cumsum(g * z, 0) / x).reshape(shape)
+    return reverse_cumsum(g * z, axis) / x
+
+
+def diff_grad(g, x, n=1, axis=-1):
+    """Adjoint of np.diff."""
+    for _ in range(n):
+        g = np.asarray(g)
+        pad = [(0, 0)] * g.ndim
+        pad[axis] = (1, 0)
+        front = np.pad(g, pad)
+        pad[axis] = (0, 1)
+        back = np.pad(g, pad)
+        g = front - back
+    return g
+
+
+def split_like(g, arrays, axis=0):
+    """Split `g` into pieces shaped like the concatenated `arrays`."""
+    ax = axis % max(np.ndim(g), 1)
+    sizes = [np.shape(a)[ax] if np.ndim(a) else 1 for a in arrays]
+    idx = np.cumsum(sizes)[:-1]
+    pieces = np.split(g, idx, axis=ax)
+    return [p.reshape(np.shape(a)) for p, a in zip(pieces, arrays)]
+
+
+def unstack(g, arrays, axis=0):
+    """The adjoint of np.stack: one slice of `g` per stacked array."""
+    g = np.asarray(g)
+    return [np.take(g, i, axis=axis) for i in range(len(arrays))]
+
+
+def array_grad(g, obj):
+    """The adjoint of np.array(obj) in the structure of `obj` (nested lists of scalars/arrays)."""
+    if _zero(g):
+        return 0
+    if isinstance(obj, (list, tuple)):
+        return [array_grad(g[i], v) for i, v in enumerate(obj)]
+    if isinstance(obj, np.ndarray):
+        return np.asarray(g).reshape(obj.shape)
+    return g[()] if isinstance(g, np.ndarray) else g
+
+
+def tile_grad(g, x, reps):
+    x_shape = np.shape(x)
+    reps = (reps,) if np.isscalar(reps) else tuple(reps)
+    nd = max(len(x_shape), len(reps))
+    xs = (1,) * (nd - len(x_shape)) + tuple(x_shape)
+    rs = (1,) * (nd - len(reps)) + reps
+    g = np.asarray(g).reshape(sum(((r, s) for r, s in zip(rs, xs)), ()))
+    g = g.sum(axis=tuple(range(0, 2 * nd, 2)))
+    return g.reshape(x_shape)
+
+
+def repeat_grad(g, x, repeats, axis=None):
+    x = np.asarray(x)
+    if axis is None:
+        flat = np.zeros(x.size, dtype=np.result_type(g, float))
+        idx = np.repeat(np.arange(x.size), repeats)
+        np.add.at(flat, idx, np.ravel(g))
+        return flat.reshape(x.shape)
+    ax = axis % x.ndim
+    idx = np.repeat(np.arange(x.shape[ax]), repeats)
+    out = np.zeros(x.shape, dtype=np.result_type(g, float))
+    moved = np.moveaxis(out, ax, 0)
+    np.add.at(moved, idx, np.moveaxis(np.asarray(g), ax, 0))
+    return out
+
+
+def take_grad(g, x, indices, axis=None):
+    x_shape = np.shape(x)
+    out = np.zeros(x_shape, dtype=np.result_type(g, float))
+    if axis is None:
+        flat = out.reshape(-1)
+        np.add.at(flat, np.ravel(indices), np.ravel(g))
+        return out
+    ax = axis % len(x_shape)
+    idx = (slice(None),) * ax + (indices,)
+    np.add.at(out, idx, g)
+    return out
+
+
+def diag_grad(g, x, k=0):
+    if np.ndim(x) == 1:
+        return np.diagonal(g, offset=k).copy()
+    n, m = np.shape(x)
+    out = np.zeros((n, m), dtype=np.result_type(g, float))
+    i = np.arange(len(g))
+    rows, cols = (i, i + k) if k >= 0 else (i - k, i)
+    out[rows, cols] = g
+    return out
+
+
+def trace_grad(g, x, offset=0):
+    return np.asarray(g)[..., None, None] * np.eye(*np.shape(x)[-2:], k=offset) \
+        if np.ndim(x) > 2 else g * np.eye(*np.shape(x), k=offset)
+
+
+def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
+    """Adjoint of np.linalg.norm for vector 2-norms and the Frobenius norm (0 at the origin)."""
+    if ord not in (None, 2, "fro") or (ord == 2 and axis is None and np.ndim(x) == 2):
+        raise NotImplementedError(f"srcgrad: no template for np.linalg.norm with ord={ord!r}")
+    if axis is None:
+        zb = z
+    else:
+        zb = keep_reduced(z, x, axis, keepdims)
+        g = keep_reduced(g, x, axis, keepdims)
+    safe = np.where(zb == 0, 1, zb)
+    return np.where(zb == 0, 0, g * x / safe)
+
+
+def sign(x):
+    """Sign with sign(0) = 0, cheap for Python floats."""
+    if type(x) is float or type(x) is int:
+        return (x > 0) - (x < 0)
+    return np.sign(x)
+
+
+def clip_mask(x, lo, hi):
+    """Where np.clip passes gradient: inside [lo, hi], bounds included."""
+    m = True
+    if lo is not None:
+        m = m & (x >= lo)
+    if hi is not None:
+        m = m & (x <= hi)
+    return m
+
+
+def real_if_real(g, x):
+    """Drop the imaginary part of an adjoint when its variable is real."""
+    if np.iscomplexobj(g) and not np.iscomplexobj(x):
+        return np.real(g)
+    return g
+
+
+def range_reversed(r, n):
+    """The first `n` values of range `r`, last first."""
+    return reversed(r[:n])
+
+
+def sequence(obj):
+    """Something indexable with the items a `for` loop over `obj` would see."""
+    if type(obj) in (list, tuple, range, _ndarray):
+        return obj
+    return list(obj)
+
+
+def nondiff_zero(*args, **kwargs):
+    return 0
+
+
+# Helpers that only read the shape, length or dtype of these parameters: reading
+# them needs no snapshot of a value that is later updated in place.
+SHAPE_ONLY = {
+    unbroadcast: (1,), broadcast_back: (1,), reduced_count: (0,), add_at: (1,),
+    zeros_like_grad: (0,), zeros_list: (0,), as_grad: (1,), tie_split: (),
+    split_like: (1,), unstack: (1,), tile_grad: (1,), repeat_grad: (1,),
+    take_grad: (1,), diag_grad: (1,), trace_grad: (1,), real_if_real: (1,),
+    keep_reduced: (1,),
+}
+
+
+def pow_grad_exponent(g, x, y, z):
+    """Adjoint of the exponent in x ** y: g * x**y * log(x), 0 where x == 0 and y >= 0."""
+    if _zero(g):
+        return 0
+    if type(x) is float or type(x) is int:
+        if x == 0 and y >= 0:
+            return 0.0
+        return g * z * (math.log(x) if x > 0 else float("nan"))
+    x = np.asarray(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logx = np.log(np.where(x == 0, 1, x))
+    return np.where((x == 0) & (np.asarray(y) >= 0), 0, g * z * logx)
+
+
+def transpose_method_grad(g, x, axes):
+    """Adjoint of x.transpose(*axes), where axes may be (), (perm,) or the permutation itself."""
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        axes = axes[0]
+    if not axes:
+        return np.transpose(g)
+    return np.transpose(g, inverse_permutation(axes, np.ndim(x)))
+
+
+def solve_grad_a(gb, z):
+    """Adjoint of `a` in z = solve(a, b), given gb = solve(a.T, g)."""
+    if np.ndim(z) == 1:
+        return -np.outer(gb, z)
+    return -(gb @ np.swapaxes(z, -1, -2))
+
+
+def _tensordot_axes(axes, a_nd, b_nd):
+    if isinstance(axes, int):
+        return list(range(a_nd - axes, a_nd)), list(range(axes))
+    ax_a, ax_b = axes
+    ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
+    ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
+    return [i % a_nd for i in ax_a], [i % b_nd for i in ax_b]
+
+
+def tensordot_grad_a(g, a, b, axes=2):
+    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    ax_a, ax_b = _tensordot_axes(axes, a_nd, b_nd)
+    free_a = [i for i in range(a_nd) if i not in ax_a]
+    free_b = [i for i in range(b_nd) if i not in ax_b]
+    # g has axes free_a + free_b; contract its free_b part with b's free axes
+    ga = np.tensordot(g, b, axes=(list(range(len(free_a), len(free_a) + len(free_b))), free_b))
+    # ga axes: free_a + ax_b (in b's order) -> reorder to a's axes
+    order = free_a + [ax_a[ax_b.index(j)] for j in sorted(ax_b)]
+    return np.transpose(ga, np.argsort(order))
+
+
+def tensordot_grad_b(g, a, b, axes=2):
+    a_nd, b_nd = np.ndim(a), np.ndim(b)
+    ax_a, ax_b = _tensordot_axes(axes, a_nd, b_nd)
+    free_a = [i for i in range(a_nd) if i not in ax_a]
+    free_b = [i for i in range(b_nd) if i not in ax_b]
+    gb = np.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
+    # gb axes: a's contracted axes (in a's order) + free_b
+    order = [ax_b[ax_a.index(i)] for i in sorted(ax_a)] + free_b
+    return np.transpose(gb, np.argsort(order))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _einsum_parse(subscripts, operands):
+    spec = subscripts.replace(" ", "")
+    if "->" in spec:
+        lhs, out = spec.split("->")
+    else:
+        lhs = spec
+        letters = [c for c in lhs if c.isalpha()]
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        if "..." in lhs:
+            out = "..." + out
+    ins = lhs.split(",")
+    if any("..." in s for s in ins) or "..." in out:
+        unused = [c for c in _LETTERS if c not in spec]
+        nell = max((np.ndim(op) - len(s.replace("...", ""))) for s, op in zip(ins, operands)
+                   if "..." in s)
+        ell = "".join(unused[:nell])
+        new_ins = []
+        for s, op in zip(ins, operands):
+            if "..." in s:
+                k = np.ndim(op) - len(s.replace("...", ""))
+                s = s.replace("...", ell[nell - k:])
+            new_ins.append(s)
+        ins, out = new_ins, out.replace("...", ell)
+    return ins, out
+
+
+def einsum_grad(g, subscripts, operands, i):
+    """Adjoint of operand `i` of np.einsum(subscripts, *operands)."""
+    ins, out = _einsum_parse(subscripts, operands)
+    target = ins[i]
+    if len(set(target)) != len(target):
+        raise NotImplementedError(
+            f"srcgrad: einsum gradient for a repeated index in operand {i} ({target!r})")
+    others = [s for j, s in enumerate(ins) if j != i]
+    available = set(out).union(*others) if others else set(out)
+    keep = "".join(c for c in target if c in available)
+    expr = ",".join([out] + others) + "->" + keep
+    res = np.einsum(expr, g, *[op for j, op in enumerate(operands) if j != i])
+    if keep != target:     # indices summed only inside operand i: broadcast back
+        shape = np.shape(operands[i])
+        res = np.expand_dims(res, [k for k, c in enumerate(target) if c not in available])
+        res = np.broadcast_to(res, shape)
+    return res
+
+
+def det_grad(g, a, z):
+    """Adjoint of np.linalg.det: g * det(a) * inv(a)^T, batched over leading axes."""
+    scale = np.asarray(g * z)[..., None, None]
+    return scale * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+def sum_grad(g, iterable):
+    """Adjoint of builtins.sum over `iterable`: every item gets `g`."""
+    if _zero(g):
+        return 0
+    if type(iterable) is _ndarray:
+        return np.broadcast_to(g, iterable.shape)
+    return [g] * len(iterable)
+
+
+def select_grad(g, z, args, i):
+    """Adjoint of argument `i` of builtins.max/min (ties split evenly)."""
+    if _zero(g):
+        return 0
+    if len(args) == 1:                     # max(iterable)
+        items = args[0]
+        if type(items) is _ndarray:
+            mask = items == z
+            return g * mask / np.sum(mask, axis=0)
+        hits = [j for j, v in enumerate(items) if v == z]
+        return [g / len(hits) if j in hits else 0 for j in range(len(items))]
+    hits = sum(1 for v in args if v == z)
+    return g / hits if args[i] == z else 0
+
+
+def sequence_grad(g, iterable):
+    """Adjoint of list(x)/tuple(x): back to the structure of `x`."""
+    if _zero(g):
+        return 0
+    if type(iterable) is _ndarray:
+        return np.stack([np.zeros(iterable.shape[1:]) if _zero(v) else np.asarray(v) for v in g])
+    return list(g)
