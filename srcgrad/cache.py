@@ -149,7 +149,7 @@ def disk_key(fns, wrt, kinds, options):
 
 # --- describing the objects a unit binds ----------------------------------------------
 
-_MODULES = ("srcgrad.runtime", "numpy", "numpy.linalg", "math", "builtins", "operator", "cmath")
+_MODULES = ("srcgrad.runtime", "srcgrad.runtime.ops", "numpy", "numpy.linalg", "math", "builtins", "operator", "cmath")
 _reverse_lookup = None
 
 

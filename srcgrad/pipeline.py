@@ -193,7 +193,6 @@ def _pushed(forward):
 def bind_names(unit):
     """Decide the closure cells of a unit: helpers, other units, the user's closure."""
     fns = [unit.forward, unit.backward]
-    free = {}
     local_user = set()
     for fn in fns:
         for node in A.walk(fn):

@@ -274,7 +274,6 @@ class Reverser:
     def user_call(self, st, p, site):
         """A call into another user function: its own forward/backward pair."""
         target = p.target
-        call = st.value
         if target.kind == "lifted":
             lifted = target.obj
             params = A.param_names(lifted.info.tree)

@@ -4,10 +4,9 @@ Construct keys are strings; the normalizer gives each such statement the key
 of its construct (a subscript read is a call of "getitem", and so on).
 """
 
-from ..runtime import (add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at)
-from .registry import method, reverse
+from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
+from .registry import d, method, reverse, unrolled
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 GETITEM = "getitem"
 SETITEM = "setitem"

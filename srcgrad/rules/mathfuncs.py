@@ -2,10 +2,10 @@
 
 import math
 
-from ..runtime import pow_grad_exponent, sign
-from .registry import nondifferentiable, reverse
+from ..runtime import sign
+from ..runtime.ops import pow_grad_exponent
+from .registry import d, nondifferentiable, reverse
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 
 @reverse(math.sin)

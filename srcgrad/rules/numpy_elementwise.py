@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 
-from ..runtime import clip_mask, sign, unbroadcast
-from .registry import method, nondifferentiable, reverse
+from ..runtime import sign, unbroadcast
+from ..runtime.ops import clip_mask
+from .registry import d, method, nondifferentiable, reverse
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 
 # --- trigonometric -------------------------------------------------------------

@@ -2,11 +2,9 @@
 
 import numpy as np
 
-from ..runtime import (det_grad, dot_grad_x, dot_grad_y, einsum_grad, norm_grad, solve_grad_a,
-                       tensordot_grad_a, tensordot_grad_b)
-from .registry import method, reverse
+from ..runtime.ops import (det_grad, dot_grad_x, dot_grad_y, einsum_grad, norm_grad, solve_grad_a, tensordot_grad_a, tensordot_grad_b)
+from .registry import d, method, reverse, unrolled
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 
 @reverse(np.dot, method("dot"))

@@ -2,11 +2,10 @@
 
 import numpy as np
 
-from ..runtime import (broadcast_back, cumprod_grad, diff_grad, keep_reduced, prod_grad,
-                       reduced_count, reverse_cumsum, tie_split, trace_grad)
-from .registry import method, nondifferentiable, reverse
+from ..runtime import broadcast_back, keep_reduced, reduced_count
+from ..runtime.ops import cumprod_grad, diff_grad, prod_grad, reverse_cumsum, tie_split, trace_grad
+from .registry import d, method, nondifferentiable, reverse
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 
 @reverse(np.sum, method("sum"))

@@ -2,11 +2,10 @@
 
 import numpy as np
 
-from ..runtime import (array_grad, diag_grad, inverse_permutation, repeat_grad, split_like, unbroadcast,
-                       take_grad, tile_grad, transpose_method_grad, unstack)
-from .registry import attribute, method, nondifferentiable, reverse
+from ..runtime import unbroadcast
+from ..runtime.ops import (array_grad, diag_grad, inverse_permutation, repeat_grad, split_like, take_grad, tile_grad, transpose_method_grad, unstack)
+from .registry import attribute, d, method, nondifferentiable, reverse
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 
 @reverse(np.reshape, aliases=True)

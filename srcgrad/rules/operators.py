@@ -4,11 +4,11 @@ import operator
 
 import numpy as np
 
-from ..runtime import matmul_grad_x, matmul_grad_y, unbroadcast, pow_grad_exponent
-from .registry import nondifferentiable, ranks, reverse
+from ..runtime import unbroadcast
+from ..runtime.ops import matmul_grad_x, matmul_grad_y, pow_grad_exponent
+from .registry import d, nondifferentiable, ranks, reverse
 
 # d is the adjoint marker of the template language; templates are parsed, never run.
-d = None
 
 
 @reverse(operator.add, np.add, elementwise=True)

@@ -2,10 +2,10 @@
 
 import builtins
 
-from ..runtime import select_grad, sequence_grad, sign, sum_grad
-from .registry import nondifferentiable, reverse
+from ..runtime import sign
+from ..runtime.ops import select_grad, sequence_grad, sum_grad
+from .registry import d, nondifferentiable, reverse, unrolled
 
-d = None   # adjoint marker (templates are parsed, never run)
 
 
 @reverse(builtins.abs, notes="the gradient at 0 is 0, as in PyTorch")

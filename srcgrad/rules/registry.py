@@ -42,6 +42,15 @@ from ..errors import TemplateError
 ADJOINT = "d"
 UNROLL = "unrolled"
 
+# Placeholders so template modules import the template language's two special
+# names; templates are parsed, never run, so these are never called.
+d = None
+
+
+def unrolled(params):
+    """In a template, `for i in unrolled(ps):` repeats its body for each argument in *ps."""
+    raise TypeError("templates are expanded by the compiler, not called")
+
 
 @dataclass
 class Template:

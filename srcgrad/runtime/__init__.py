@@ -1,0 +1,317 @@
+"""The helpers that generated code calls.
+
+Adjoints follow one convention: the integer ``0`` stands for "no gradient yet"
+of any shape, so a helper that receives an adjoint must accept ``0``.
+Adjoints of lists and tuples are lists, adjoints of dicts are dicts.
+
+Helpers whose name ends in ``_at`` or that start with ``drop``/``zero`` update
+their first argument in place; the compiler only passes them adjoints it owns.
+Helpers that rules need for one primitive or a family live in `runtime.ops`.
+
+`SHAPE_ONLY` records parameters a helper reads only for their shape, length or
+dtype: reading those needs no snapshot of a value updated in place later.
+"""
+
+import numbers
+
+import numpy as np
+
+SHAPE_ONLY = {}
+
+
+def shape_only(*positions):
+    """Decorator: the helper reads the parameters at `positions` only for their shape."""
+    def mark(fn):
+        SHAPE_ONLY[fn] = tuple(positions)
+        return fn
+    return mark
+
+
+_SCALARS = (float, int, bool, complex)
+_ndarray = np.ndarray
+
+
+def _zero(g):
+    """True for the integer 0 that stands for "no gradient yet"."""
+    return type(g) is int and g == 0
+
+
+# --- broadcasting -------------------------------------------------------------
+
+@shape_only(1)
+def unbroadcast(g, x):
+    """Sum `g` (shaped like an elementwise result) down to the shape of `x`."""
+    if type(g) is not _ndarray:
+        if type(x) is _ndarray and x.ndim and isinstance(g, np.generic):
+            return np.broadcast_to(g, x.shape)
+        return g
+    xshape = x.shape if type(x) is _ndarray else np.shape(x)
+    if g.shape == xshape:
+        return g
+    return sum_to(g, xshape)
+
+
+def sum_to(g, shape):
+    """Sum `g` over the axes that broadcasting added to reach `shape`."""
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape) if g.shape != tuple(shape) else g
+
+
+@shape_only(1)
+def broadcast_back(g, x, axis=None, keepdims=False):
+    """The adjoint of a reduction over `axis`: spread `g` back over `x`'s shape."""
+    shape = np.shape(x)
+    if _zero(g):
+        return 0
+    g = np.asarray(g)
+    if not keepdims and axis is not None:
+        g = np.expand_dims(g, normalize_axis(axis, len(shape)))
+    return np.broadcast_to(g, shape)
+
+
+def normalize_axis(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % ndim if ndim else a for a in axis))
+    return (axis % ndim,) if ndim else (axis,)
+
+
+@shape_only(0)
+def reduced_count(x, axis=None):
+    """How many elements of `x` each result element of a reduction over `axis` sums."""
+    shape = np.shape(x)
+    if axis is None:
+        return int(np.prod(shape)) if shape else 1
+    n = 1
+    for a in normalize_axis(axis, len(shape)):
+        n *= shape[a]
+    return n
+
+
+@shape_only(1)
+def keep_reduced(z, x, axis=None, keepdims=False):
+    """A reduction's result reshaped so it broadcasts against `x`."""
+    if keepdims or axis is None:
+        return z if keepdims or np.ndim(x) == 0 else np.reshape(z, (1,) * np.ndim(x))
+    return np.expand_dims(z, normalize_axis(axis, np.ndim(x)))
+
+
+# --- zeros and accumulation ------------------------------------------------------
+
+def grad_dtype(x):
+    dt = getattr(x, "dtype", None)
+    if dt is None:
+        return np.complex128 if isinstance(x, complex) else np.float64
+    if dt.kind in "fc":
+        return dt
+    return np.float64
+
+
+@shape_only(0)
+def zeros_like_grad(x):
+    """A zero adjoint with the structure of `x`, arrays filled in."""
+    if type(x) is _ndarray:
+        return np.zeros(x.shape, grad_dtype(x))
+    if isinstance(x, (list, tuple)):
+        return [zeros_like_grad(v) for v in x]
+    if isinstance(x, dict):
+        return {k: zeros_like_grad(v) for k, v in x.items()}
+    if isinstance(x, np.generic):
+        return np.zeros((), grad_dtype(x))[()]
+    return 0.0
+
+
+@shape_only(0)
+def zeros_list(x):
+    """The zero adjoint of a list that is appended to: one slot per element."""
+    return [0] * len(x)
+
+
+def add(a, b):
+    """a + b for adjoints of any structure; 0 is the identity."""
+    if _zero(a) or a is None:
+        return b
+    if _zero(b) or b is None:
+        return a
+    if isinstance(a, list) or isinstance(b, list) or isinstance(a, tuple) or isinstance(b, tuple):
+        if len(a) != len(b):
+            raise ValueError(f"srcgrad internal error: adding adjoints of lengths {len(a)} and {len(b)}")
+        return [add(u, v) for u, v in zip(a, b)]
+    if isinstance(a, dict) or isinstance(b, dict):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add(out.get(k, 0), v)
+        return out
+    return a + b
+
+
+def _is_basic_index(index):
+    if type(index) in (int, slice) or index is None or index is Ellipsis:
+        return True
+    if type(index) is tuple:
+        return all(type(i) in (int, slice) or i is None or i is Ellipsis
+                   or isinstance(i, numbers.Integral) for i in index)
+    return isinstance(index, numbers.Integral)
+
+
+@shape_only(1)
+def add_at(acc, x, index, g):
+    """Add `g` into `acc[index]`, creating `acc` (zeros shaped like `x`) if _zero(it)."""
+    if _zero(g):
+        return acc
+    if type(x) is _ndarray or isinstance(acc, _ndarray):
+        if _zero(acc):
+            acc = np.zeros(np.shape(x), np.result_type(grad_dtype(x), getattr(g, "dtype", float)))
+        elif np.iscomplexobj(g) and not np.iscomplexobj(acc):
+            acc = acc.astype(np.result_type(acc, g))
+        if _is_basic_index(index):
+            acc[index] += g
+        else:
+            np.add.at(acc, index, g)
+        return acc
+    if isinstance(x, dict):
+        if _zero(acc):
+            acc = {}
+        acc[index] = add(acc.get(index, 0), g)
+        return acc
+    if isinstance(x, (list, tuple)):
+        if _zero(acc):
+            acc = [0] * len(x)
+        if type(index) is slice:
+            for i, v in zip(range(*index.indices(len(acc))), g):
+                acc[i] = add(acc[i], v)
+        else:
+            acc[index] = add(acc[index], g)
+        return acc
+    raise TypeError(f"srcgrad: cannot index the gradient of a {type(x).__name__}")
+
+
+def grad_at(acc, index):
+    """A copy of `acc[index]`, or 0 when `acc` holds no gradient."""
+    if _zero(acc):
+        return 0
+    if isinstance(acc, dict):
+        return acc.get(index, 0)
+    v = acc[index]
+    return v.copy() if type(v) is _ndarray else v
+
+
+def zero_at(acc, index):
+    """Set `acc[index]` to zero in place."""
+    if _zero(acc):
+        return 0
+    if isinstance(acc, dict):
+        acc.pop(index, None)
+    elif isinstance(acc, list):
+        if type(index) is slice:
+            for i in range(*index.indices(len(acc))):
+                acc[i] = 0
+        else:
+            acc[index] = 0
+    else:
+        acc[index] = 0
+    return acc
+
+
+def last_grad(acc):
+    """The adjoint of a list's last element."""
+    return 0 if _zero(acc) or not acc else acc[-1]
+
+
+def drop_last(acc):
+    """Undo an append on the adjoint of a list."""
+    if not _zero(acc) and acc:
+        acc.pop()
+    return acc
+
+
+def item_grad(acc, index):
+    """acc[index] for an adjoint that may be 0 (no gradient)."""
+    if _zero(acc) or acc is None:
+        return 0
+    if isinstance(acc, dict):
+        return acc.get(index, 0)
+    return acc[index]
+
+
+# --- snapshots -------------------------------------------------------------------
+
+def snapshot(v):
+    """A copy of `v` that later in-place updates cannot change."""
+    if type(v) is _ndarray:
+        return v.copy()
+    if type(v) is list:
+        return list(v)
+    if type(v) is dict:
+        return dict(v)
+    return v
+
+
+# --- shapes of the final gradients ---------------------------------------------------
+
+@shape_only(1)
+def as_grad(g, x):
+    """Convert a raw adjoint to the type, shape and dtype of the argument `x`."""
+    tx = type(x)
+    if tx is float:
+        return float(np.real(g)) if not _zero(g) else 0.0
+    if tx is complex:
+        return complex(g) if not _zero(g) else 0j
+    if tx is _ndarray:
+        dtype = x.dtype if x.dtype.kind in "fc" else np.float64
+        if _zero(g):
+            return np.zeros(x.shape, dtype)
+        if dtype.kind == "f" and np.iscomplexobj(g):
+            g = np.real(g)
+        out = np.asarray(g)
+        if out.shape != x.shape:
+            out = np.broadcast_to(out, x.shape)
+        if out.dtype != dtype or not out.flags.writeable or out.base is not None:
+            out = np.array(out, dtype=dtype)
+        return out
+    if isinstance(x, np.generic):
+        dtype = x.dtype if x.dtype.kind in "fc" else np.dtype(np.float64)
+        return dtype.type(0 if _zero(g) else (np.real(g) if dtype.kind == "f" else g))
+    if tx is list or tx is tuple:
+        items = [as_grad(item_grad(g, i), v) for i, v in enumerate(x)]
+        return items if tx is list else tx(items)
+    if isinstance(x, tuple):   # namedtuple
+        return tx(*[as_grad(item_grad(g, i), v) for i, v in enumerate(x)])
+    if isinstance(x, dict):
+        return type(x)((k, as_grad(item_grad(g, k), v)) for k, v in x.items())
+    if isinstance(x, (int, bool)):
+        return 0.0 if _zero(g) else float(np.real(g))
+    return g
+
+
+def seed_like(out):
+    """The cotangent 1 for a scalar (or single-element) output."""
+    if type(out) is float:
+        return 1.0
+    if type(out) is _ndarray:
+        return np.ones(out.shape, out.dtype if out.dtype.kind in "fc" else np.float64)
+    if isinstance(out, np.generic):
+        return out.dtype.type(1) if out.dtype.kind in "fc" else 1.0
+    return 1.0
+
+
+# --- helpers specific to some rules ------------------------------------------------
+
+def sign(x):
+    """Sign with sign(0) = 0, cheap for Python floats."""
+    if type(x) is float or type(x) is int:
+        return (x > 0) - (x < 0)
+    return np.sign(x)
+
+
+def sequence(obj):
+    """Something indexable with the items a `for` loop over `obj` would see."""
+    if type(obj) in (list, tuple, range, _ndarray):
+        return obj
+    return list(obj)
