@@ -124,17 +124,24 @@ def value_and_grad(fn, wrt=0):
     return GradFunction(fn, wrt, with_value=True)
 
 
-def source(fn, wrt=0, kinds=None):
-    """The generated forward/backward source of `fn`'s gradient, as a string."""
+def source(fn, wrt=0, kinds=None, mode="reverse"):
+    """The generated source of `fn`'s derivative, as a string.
+
+    mode="reverse": the forward-with-tape and backward functions grad() runs;
+    mode="forward": the tangent function jvp() runs.  `kinds` specializes the code
+    to argument kinds (e.g. {"x": "num"}); without it the code is the general one.
+    """
     fn = unwrap(fn)
     params = list(inspect.signature(fn).parameters)
     names, _ = _wrt_names(fn, params, wrt)
-    return pipeline.compile_split(fn, names, dict(kinds or {})).source
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError(f"mode must be 'reverse' or 'forward', got {mode!r}")
+    return pipeline.compile_split(fn, names, dict(kinds or {}), {"mode": mode}).source
 
 
-def show(fn, wrt=0, kinds=None):
-    """Print the generated gradient source of `fn`."""
-    print(source(fn, wrt, kinds))
+def show(fn, wrt=0, kinds=None, mode="reverse"):
+    """Print the generated derivative source of `fn`."""
+    print(source(fn, wrt, kinds, mode))
 
 
 # --- Function ------------------------------------------------------------------------------
@@ -200,3 +207,38 @@ class Function:
 def function(fn):
     """Decorator: wrap `fn` in a srcgrad.Function."""
     return Function(fn)
+
+
+# --- forward mode and products ----------------------------------------------------------
+
+def jvp(fn, primals, tangents):
+    """(f(*primals), the directional derivative of f along `tangents`), in one forward sweep.
+
+    `tangents` has one entry per primal; an entry of None marks a constant argument.
+    """
+    fn = unwrap(fn)
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ArgumentError(f"jvp needs one tangent per primal: got {len(primals)} primals "
+                            f"and {len(tangents)} tangents")
+    params = list(inspect.signature(fn).parameters)
+    wrt = tuple(p for p, t in zip(params, tangents) if t is not None)
+    for p, value, t in zip(params, primals, tangents):
+        if t is not None:
+            _check_wrt_value(fn, p, value)
+            if np.shape(t) != np.shape(value):
+                raise ArgumentError(f"the tangent of `{p}` has shape {np.shape(t)}, "
+                                    f"but `{p}` has shape {np.shape(value)}")
+    kinds = {p: K.of_value(v) for p, v in zip(params, primals)}
+    c = cache.get(fn, wrt, kinds, {"mode": "forward"})
+    kw = {p + "_dot": t for p, t in zip(params, tangents) if t is not None}
+    out, out_dot = c.jvp(*primals, **kw)
+    return out, runtime.as_grad(out_dot, out) if not _zero_like(out_dot) else _zeros_like(out)
+
+
+def _zero_like(v):
+    return type(v) is int and v == 0
+
+
+def _zeros_like(v):
+    return runtime.as_grad(0, v)

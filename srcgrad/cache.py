@@ -265,7 +265,7 @@ def _write(path, c, fns):
             guards.append([name, d])
         units.append({"fn": index[id(func)], "lifted": u.lifted_from.name if u.lifted_from else None,
                       "defaults": repr(u.defaults) if u.lifted_from else None,
-                      "forward": u.forward_name, "backward": u.backward_name,
+                      "functions": [list(f) for f in u.functions()],
                       "first_line": c.starts[u.key], "text": [c.starts[u.key], u.text.count("\n")],
                       "cells": cells, "guards": guards})
     meta = {"version": __version__, "units": units,
@@ -309,12 +309,11 @@ def _read(path, fns):
 
 
 def _link(path, text, meta, fns):
+    import ast
     lines = text.splitlines(keepends=True)
     loader.register_source(path, text)
-    cells = {}
-    for k, u in enumerate(meta["units"]):
-        cells[(k, "forward")] = types.CellType()
-        cells[(k, "backward")] = types.CellType()
+    cells = {(k, role): types.CellType() for k, u in enumerate(meta["units"])
+             for role, _ in u["functions"]}
     made = []
     guards = []
     for k, u in enumerate(meta["units"]):
@@ -335,19 +334,20 @@ def _link(path, text, meta, fns):
             if not found or source.unwrap(now) is not expected:
                 raise LookupError(name)
             guards.append((info, name, now))
+        first = u["functions"][0][1]
         if u["lifted"]:
-            import ast
-            defaults = {u["forward"]: ast.literal_eval(u["defaults"])}
+            defaults = {first: ast.literal_eval(u["defaults"])}
         else:
-            defaults = {u["forward"]: (func.__defaults__, func.__kwdefaults__)}
+            defaults = {first: (func.__defaults__, func.__kwdefaults__)}
+        names = {name for _, name in u["functions"]}
         funcs = loader.compile_unit(unit_text, path, start, sorted(u["cells"]), info.globals,
-                                    unit_cells, {u["forward"], u["backward"]}, defaults=defaults)
-        cells[(k, "forward")].cell_contents = funcs[u["forward"]]
-        cells[(k, "backward")].cell_contents = funcs[u["backward"]]
+                                    unit_cells, names, defaults=defaults)
+        for role, name in u["functions"]:
+            cells[(k, role)].cell_contents = funcs[name]
         made.append(funcs)
-    top = meta["units"][0]
-    return pipeline.Compiled(forward=made[0][top["forward"]], backward=made[0][top["backward"]],
-                             units=[], source=text, guards=guards, filename=path)
+    roles = {role: made[0][name] for role, name in meta["units"][0]["functions"]}
+    return pipeline.Compiled(forward=roles.get("forward"), backward=roles.get("backward"),
+                             jvp=roles.get("jvp"), units=[], source=text, guards=guards, filename=path)
 
 
 def clear_memory():

@@ -46,11 +46,22 @@ class Namer:
         return name
 
     def adjoint(self, var):
-        """The adjoint variable of `var` (the same name every time)."""
+        """The adjoint variable of `var` in reverse mode (`d_x`, the same name every time)."""
         name = self._adjoints.get(var)
         if name is None:
             name = self._adjoints[var] = self.fresh("d_" + var.lstrip("_"))
         return name
 
     def adjoints(self):
-        return dict(self._adjoints)
+        return {k: v for k, v in self._adjoints.items() if not isinstance(k, tuple)}
+
+    def tangent(self, var):
+        """The tangent variable of `var` in forward mode (`x_dot`)."""
+        key = ("tangent", var)
+        name = self._adjoints.get(key)
+        if name is None:
+            name = self._adjoints[key] = self.fresh(var.lstrip("_") + "_dot")
+        return name
+
+    def tangents(self):
+        return {k[1]: v for k, v in self._adjoints.items() if isinstance(k, tuple)}

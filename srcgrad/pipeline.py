@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import astlib as A
 from . import closures, codegen, controlflow, fence, inplace, loader, normalize, runtime, source
-from .analysis import activity, aliases, kinds as K
+from .analysis import activity, aliases, flow, kinds as K
+from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer
 from .optimize import adjoints, copyprop, deadcode, renest, simplify
@@ -50,14 +51,25 @@ class Unit:
     backward_name: str
     lifted_from: object = None
     func: object = None
+    mode: str = "reverse"
     names: dict = field(default_factory=dict)
     normal: object = None
     forward: object = None
     backward: object = None
+    jvp: object = None
     text: str = ""
     cells: dict = field(default_factory=dict)      # cell name -> binding description
     guards: list = field(default_factory=list)
     defaults: tuple = (None, None)
+
+    def functions(self):
+        """(role, name) of the functions this unit defines."""
+        if self.mode == "forward":
+            return [("jvp", self.forward_name)]
+        return [("forward", self.forward_name), ("backward", self.backward_name)]
+
+    def trees(self):
+        return [self.jvp] if self.mode == "forward" else [self.forward, self.backward]
 
 
 @dataclass
@@ -70,6 +82,8 @@ class Compiled:
     guards: list
     filename: str
     starts: dict = field(default_factory=dict)    # unit key -> first line in `source`
+
+    jvp: object = None
 
     def guards_hold(self):
         for info, name, obj in self.guards:
@@ -111,18 +125,19 @@ class Compilation:
             self.infos[key] = info
         return self.infos[key]
 
-    def unit(self, fn, wrt, kinds):
+    def unit(self, fn, wrt, kinds, mode="reverse"):
         info = self.info_of(fn)
         params = A.param_names(info.tree)
         kinds_key = tuple(kinds.get(p, K.UNKNOWN) for p in params)
-        key = (identity(fn), tuple(wrt), kinds_key)
+        key = (identity(fn), tuple(wrt), kinds_key, mode)
         unit = self.units.get(key)
         if unit is None:
             base = info.name
+            first, second = ("forward", "backward") if mode == "reverse" else ("jvp", None)
             unit = Unit(key=key, info=info, wrt=tuple(wrt), kinds=dict(kinds),
-                        forward_name=self.display.fresh(f"{base}_forward"),
-                        backward_name=self.display.fresh(f"{base}_backward"),
-                        lifted_from=fn if isinstance(fn, closures.Lifted) else None)
+                        forward_name=self.display.fresh(f"{base}_{first}"),
+                        backward_name=self.display.fresh(f"{base}_{second}") if second else None,
+                        lifted_from=fn if isinstance(fn, closures.Lifted) else None, mode=mode)
             if not isinstance(fn, closures.Lifted):
                 unit.defaults = (fn.__defaults__, fn.__kwdefaults__)
                 unit.func = fn
@@ -132,11 +147,10 @@ class Compilation:
             self.queue.append(unit)
         return unit
 
-    def request(self, fn, wrt, kinds):
-        """Called by the reverse pass for a call into another user function."""
-        unit = self.unit(fn, wrt, kinds)
-        return (unit_ref(unit.key, "forward", unit.forward_name),
-                unit_ref(unit.key, "backward", unit.backward_name))
+    def request(self, fn, wrt, kinds, mode="reverse"):
+        """Called by a pass for a call into another user function: references to its functions."""
+        unit = self.unit(fn, wrt, kinds, mode)
+        return tuple(unit_ref(unit.key, k, name) for k, name in unit.functions())
 
     def run(self):
         while self.queue:
@@ -160,6 +174,18 @@ def transform(unit, ctx):
     output = ret.id if isinstance(ret, A.Name) else None
     active, varied, useful = activity.analyze(fn, unit.wrt, output)
     alias_info = aliases.analyze(fn, kinds, varied, useful, info)
+    if unit.mode == "forward":
+        jvp = ForwardPass(unit, fn, kinds, active, namer, ctx).build()
+        tangents = set(namer.tangents().values())
+        simplify.simplify(jvp, only=tangents)
+        returned = [n.id for n in A.walk(jvp.body[-1]) if isinstance(n, A.Name)]
+        deadcode.eliminate(jvp, returned, only=tangents)
+        renest.renest(jvp, namer.temps, _tangent_reads(jvp, tangents))
+        codegen.annotate(jvp, info.filename)
+        unit.jvp = jvp
+        unit.guards = guards
+        unit.text = codegen.to_source([jvp])
+        return
     rev = Reverser(unit, fn, kinds, active, alias_info, namer, ctx)
     forward, backward, _ = rev.build()
     seed = A.anno(backward, "seed")
@@ -182,6 +208,15 @@ def transform(unit, ctx):
     unit.text = codegen.to_source([forward, backward])
 
 
+def _tangent_reads(fn, tangents):
+    """Names the tangent statements read: they must stay variables in the forward sweep."""
+    names = set()
+    for st in flow.all_stmts(fn.body):
+        if any(d in tangents for d in flow.defs(st)) or isinstance(st, A.Return):
+            names |= set(flow.uses(st))
+    return names
+
+
 def _pushed(forward):
     names = set()
     for node in A.walk(forward):
@@ -192,7 +227,7 @@ def _pushed(forward):
 
 def bind_names(unit):
     """Decide the closure cells of a unit: helpers, other units, the user's closure."""
-    fns = [unit.forward, unit.backward]
+    fns = unit.trees()
     local_user = set()
     for fn in fns:
         for node in A.walk(fn):
@@ -248,7 +283,8 @@ def bind_names(unit):
 def link(ctx, top_unit, filename):
     """Compile every unit's text into functions and connect them through cells."""
     units = [top_unit] + [u for u in ctx.units.values() if u is not top_unit]
-    header = [f"srcgrad {__version__}: gradient of {top_unit.info.qualname} "
+    what = "tangent (forward mode)" if top_unit.mode == "forward" else "gradient"
+    header = [f"srcgrad {__version__}: {what} of {top_unit.info.qualname} "
               f"({top_unit.info.filename}:{top_unit.info.lineno})",
               f"with respect to {', '.join(top_unit.wrt) or '(nothing)'}",
               "Generated code: regenerated whenever the source changes."]
@@ -256,15 +292,12 @@ def link(ctx, top_unit, filename):
     starts = {}
     for u in units:
         bind_names(u)
-        u.text = codegen.to_source([u.forward, u.backward])
+        u.text = codegen.to_source(u.trees())
         text += "\n\n"
         starts[u.key] = text.count("\n") + 1
         text += u.text
     loader.register_source(filename, text)
-    unit_cells = {}
-    for u in units:
-        unit_cells[(u.key, "forward")] = types.CellType()
-        unit_cells[(u.key, "backward")] = types.CellType()
+    unit_cells = {(u.key, role): types.CellType() for u in units for role, _ in u.functions()}
     made = {}
     for u in units:
         cells = {}
@@ -275,15 +308,17 @@ def link(ctx, top_unit, filename):
                 cells[name] = types.CellType(desc[1])
             else:
                 cells[name] = u.info.closure[desc[1]]
+        names = {name for _, name in u.functions()}
         funcs = loader.compile_unit(u.text, filename, starts[u.key], sorted(u.cells),
-                                    u.info.globals, cells, {u.forward_name, u.backward_name},
+                                    u.info.globals, cells, names,
                                     defaults={u.forward_name: u.defaults})
         made[u.key] = funcs
-        unit_cells[(u.key, "forward")].cell_contents = funcs[u.forward_name]
-        unit_cells[(u.key, "backward")].cell_contents = funcs[u.backward_name]
+        for role, name in u.functions():
+            unit_cells[(u.key, role)].cell_contents = funcs[name]
     top = made[top_unit.key]
     guards = [g for u in units for g in u.guards]
-    return Compiled(forward=top[top_unit.forward_name], backward=top[top_unit.backward_name],
+    roles = {role: top[name] for role, name in top_unit.functions()}
+    return Compiled(forward=roles.get("forward"), backward=roles.get("backward"), jvp=roles.get("jvp"),
                     units=units, source=text, guards=guards, filename=filename, starts=starts)
 
 
@@ -291,14 +326,17 @@ _counter = itertools.count(1)
 
 
 def compile_split(fn, wrt, kinds, options=None, filename=None):
-    """Compile `fn` differentiated with respect to the parameters `wrt` (names)."""
+    """Compile `fn` differentiated with respect to the parameters `wrt` (names).
+
+    options["mode"] is "reverse" (forward/backward pair, the default) or "forward" (jvp).
+    """
     ctx = Compilation(options)
     info = ctx.info_of(fn)
     params = A.param_names(info.tree)
     for w in wrt:
         if w not in params:
             raise ArgumentError(f"{info.qualname} has no parameter `{w}`")
-    top = ctx.unit(fn, tuple(wrt), kinds)
+    top = ctx.unit(fn, tuple(wrt), kinds, (options or {}).get("mode", "reverse"))
     ctx.run()
     filename = filename or f"<srcgrad {info.qualname} #{next(_counter)}>"
     return link(ctx, top, filename)

@@ -9,16 +9,19 @@ from .. import astlib as A
 from ..analysis import flow
 
 
-def _removable(st, live):
+def _removable(st, live, only):
     if not isinstance(st, A.Assign) or A.anno(st, "pop") or A.anno(st, "keep"):
         return False
     targets = flow.defs(st)
+    if only is not None and not all(t in only for t in targets):
+        return False
     if any(not isinstance(t, (A.Name, A.Tuple)) for t in st.targets):
         return False
     return targets and not any(t in live for t in targets)
 
 
-def eliminate(fn, live_out):
+def eliminate(fn, live_out, only=None):
+    """`only`: if given, just the names whose assignments may be removed."""
     while True:
         live = flow.live_after(fn.body, set(live_out))
         changed = [False]
@@ -26,7 +29,7 @@ def eliminate(fn, live_out):
         def sweep(stmts):
             out = []
             for st in stmts:
-                if _removable(st, live.get(id(st), set())):
+                if _removable(st, live.get(id(st), set()), only):
                     changed[0] = True
                     continue
                 if isinstance(st, A.If):

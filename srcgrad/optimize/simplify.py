@@ -84,5 +84,12 @@ class _Simplify(A.NodeTransformer):
         return node
 
 
-def simplify(fn):
-    return _Simplify().visit(fn)
+def simplify(fn, only=None):
+    """Simplify `fn`; with `only`, just the assignments to those names (user code stays as written)."""
+    if only is None:
+        return _Simplify().visit(fn)
+    from ..analysis import flow
+    for st in flow.all_stmts(fn.body):
+        if isinstance(st, A.Assign) and set(flow.defs(st)) and set(flow.defs(st)) <= only:
+            st.value = _Simplify().visit(st.value)
+    return fn

@@ -5,7 +5,8 @@ of its construct (a subscript read is a call of "getitem", and so on).
 """
 
 from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
-from .registry import d, method, reverse, unrolled
+from .registry import d, forward, method, reverse, t, unrolled
+from ..runtime.ops import append_tangent, fit, item_tangent, set_at
 
 
 GETITEM = "getitem"
@@ -65,3 +66,50 @@ def imul(z, x, y):
 def idiv(z, x, y):
     d[y] += unbroadcast(-d[x] * x / (y * y), y)
     d[x] = d[x] / y
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(GETITEM)
+def getitem_tangent(z, x, index):
+    t[z] += item_tangent(t[x], x, index)
+
+
+@forward(SETITEM)
+def setitem_tangent(z, x, index, v):
+    t[x] = set_at(t[x], x, index, t[v])
+
+
+@forward(TUPLE, LIST)
+def build_tangent(z, *items):
+    t[z] += list(t[items])
+
+
+@forward(DICT)
+def build_dict_tangent(z, keys, *values):
+    t[z] += dict(zip(keys, t[values]))
+
+
+@forward(method("append"))
+def append_tangent_rule(z, self, item):
+    t[self] = append_tangent(t[self], t[item])
+
+
+@forward("inplace:+")
+def iadd_tangent(z, x, y):
+    t[x] = t[x] + fit(t[y], x)
+
+
+@forward("inplace:-")
+def isub_tangent(z, x, y):
+    t[x] = t[x] - fit(t[y], x)
+
+
+@forward("inplace:*")
+def imul_tangent(z, x, y):
+    t[x] = t[x] * y + fit(x * t[y], x)
+
+
+@forward("inplace:/")
+def idiv_tangent(z, x, y):
+    t[x] = t[x] / y - fit(t[y] * x / (y * y), x)

@@ -12,6 +12,7 @@ or ``"set"`` (replace); the reverse pass decides how an addition is written.
 
 from .. import astlib as A
 from ..runtime import unbroadcast
+from ..runtime.ops import fit
 from .registry import ADJOINT
 
 _LITERAL_TYPES = (int, float, complex, str, bool, type(None), bytes)
@@ -103,12 +104,23 @@ def _expand_block(tpl, body, env, temps, unroll, adjoint, namer, elide, out, var
                 node.body = [A.pass_()]
             out.append(node)
             continue
-        if isinstance(st, A.AugAssign) or (isinstance(st, A.Assign) and _is_adjoint_ref(st.targets[0])):
+        if isinstance(st, A.AugAssign) or (isinstance(st, A.Assign) and _is_ref(st.targets[0], tpl.marker)):
             target = st.target if isinstance(st, A.AugAssign) else st.targets[0]
             arg = _adjoint_arg(target, env, unroll, varargs)
             var = adjoint(arg)
             if var is None:
                 continue
+            if tpl.marker != ADJOINT and isinstance(st, A.AugAssign):
+                refs = []
+                for n in A.walk(st.value):
+                    if not _is_ref(n, tpl.marker):
+                        continue
+                    if tpl.varargs is not None and A.is_name(n.slice, tpl.varargs):
+                        refs.extend(adjoint(v) for v in varargs)
+                    else:
+                        refs.append(adjoint(_adjoint_arg(n, env, unroll, varargs)))
+                if refs and all(r is None for r in refs):
+                    continue                # no argument carries a tangent: no contribution
             value = _expr(tpl, st.value, env, temps, unroll, adjoint, elide, varargs)
             node = A.assign(A.store(var), value)
             mode = "acc" if isinstance(st, A.AugAssign) else "set"
@@ -133,8 +145,9 @@ def _expand_block(tpl, body, env, temps, unroll, adjoint, namer, elide, out, var
         raise AssertionError(f"unexpected template statement {type(st).__name__}")
 
 
-def _is_adjoint_ref(node):
-    return isinstance(node, A.Subscript) and A.is_name(node.value, ADJOINT)
+def _is_ref(node, marker):
+    """Is `node` `d[...]` (or `t[...]`, for forward templates)?"""
+    return isinstance(node, A.Subscript) and A.is_name(node.value, marker)
 
 
 def _adjoint_arg(sub, env, unroll, varargs):
@@ -150,7 +163,11 @@ def _expr(tpl, node, env, temps, unroll, adjoint, elide, varargs):
 
     class _Sub(A.NodeTransformer):
         def visit_Subscript(self, n):
-            if _is_adjoint_ref(n):
+            if tpl.varargs is not None and _is_ref(n, tpl.marker) and A.is_name(n.slice, tpl.varargs):
+                # t[ps] for a *ps parameter: the tuple of the arguments' tangents
+                refs = [adjoint(v) for v in varargs]
+                return A.tuple_([A.name(r) if r is not None else A.const(0) for r in refs])
+            if _is_ref(n, tpl.marker):
                 arg = _adjoint_arg(n, env, unroll, varargs)
                 var = adjoint(arg)
                 return A.name(var) if var is not None else A.const(0)
@@ -160,6 +177,11 @@ def _expr(tpl, node, env, temps, unroll, adjoint, elide, varargs):
             return n
 
         def visit_Call(self, n):
+            if A.is_name(n.func) and tpl.globals.get(n.func.id) is fit and n.args:
+                params = {r.slice.id for r in A.walk(n.args[0])
+                          if _is_ref(r, tpl.marker) and A.is_name(r.slice)}
+                if params and params <= set(elide):
+                    return self.visit(n.args[0])    # already the result's shape
             self.generic_visit(n)
             if (A.is_name(n.func) and A.anno(n.func, "global") is unbroadcast
                     and len(n.args) == 2 and A.anno(n.args[1], "param") in elide):

@@ -4,7 +4,7 @@ import math
 
 from ..runtime import sign
 from ..runtime.ops import pow_grad_exponent
-from .registry import d, nondifferentiable, reverse
+from .registry import d, forward, nondifferentiable, reverse, t
 
 
 
@@ -156,3 +156,150 @@ def copysign(z, x, y):
 nondifferentiable(math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite,
                   math.isclose, math.factorial, math.gcd, math.comb, math.perm,
                   notes="integer or boolean result")
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(math.sin)
+def sin_tangent(z, x):
+    t[z] += t[x] * math.cos(x)
+
+
+@forward(math.cos)
+def cos_tangent(z, x):
+    t[z] += -t[x] * math.sin(x)
+
+
+@forward(math.tan)
+def tan_tangent(z, x):
+    t[z] += t[x] * (1 + z * z)
+
+
+@forward(math.asin)
+def asin_tangent(z, x):
+    t[z] += t[x] / math.sqrt(1 - x * x)
+
+
+@forward(math.acos)
+def acos_tangent(z, x):
+    t[z] += -t[x] / math.sqrt(1 - x * x)
+
+
+@forward(math.atan)
+def atan_tangent(z, x):
+    t[z] += t[x] / (1 + x * x)
+
+
+@forward(math.atan2)
+def atan2_tangent(z, y, x):
+    r2 = x * x + y * y
+    t[z] += t[y] * x / r2
+    t[z] += -t[x] * y / r2
+
+
+@forward(math.sinh)
+def sinh_tangent(z, x):
+    t[z] += t[x] * math.cosh(x)
+
+
+@forward(math.cosh)
+def cosh_tangent(z, x):
+    t[z] += t[x] * math.sinh(x)
+
+
+@forward(math.tanh)
+def tanh_tangent(z, x):
+    t[z] += t[x] * (1 - z * z)
+
+
+@forward(math.asinh)
+def asinh_tangent(z, x):
+    t[z] += t[x] / math.sqrt(x * x + 1)
+
+
+@forward(math.acosh)
+def acosh_tangent(z, x):
+    t[z] += t[x] / math.sqrt(x * x - 1)
+
+
+@forward(math.atanh)
+def atanh_tangent(z, x):
+    t[z] += t[x] / (1 - x * x)
+
+
+@forward(math.exp)
+def exp_tangent(z, x):
+    t[z] += t[x] * z
+
+
+@forward(math.expm1)
+def expm1_tangent(z, x):
+    t[z] += t[x] * (z + 1)
+
+
+@forward(math.log)
+def log_tangent(z, x, base=None):
+    t[z] += t[x] / (x * math.log(base)) if base is not None else t[x] / x
+    t[z] += -t[base] * z / (base * math.log(base))
+
+
+@forward(math.log2)
+def log2_tangent(z, x):
+    t[z] += t[x] / (x * math.log(2.0))
+
+
+@forward(math.log10)
+def log10_tangent(z, x):
+    t[z] += t[x] / (x * math.log(10.0))
+
+
+@forward(math.log1p)
+def log1p_tangent(z, x):
+    t[z] += t[x] / (1 + x)
+
+
+@forward(math.sqrt)
+def sqrt_tangent(z, x):
+    t[z] += t[x] / (2 * z)
+
+
+@forward(math.pow)
+def pow_tangent(z, x, y):
+    t[z] += t[x] * y * x ** (y - 1)
+    t[z] += pow_grad_exponent(t[y], x, y, z)
+
+
+@forward(math.fabs)
+def fabs_tangent(z, x):
+    t[z] += t[x] * sign(x)
+
+
+@forward(math.hypot)
+def hypot_tangent(z, x, y):
+    t[z] += t[x] * x / z
+    t[z] += t[y] * y / z
+
+
+@forward(math.erf)
+def erf_tangent(z, x):
+    t[z] += t[x] * 2.0 / math.sqrt(math.pi) * math.exp(-x * x)
+
+
+@forward(math.erfc)
+def erfc_tangent(z, x):
+    t[z] += -t[x] * 2.0 / math.sqrt(math.pi) * math.exp(-x * x)
+
+
+@forward(math.degrees)
+def degrees_tangent(z, x):
+    t[z] += t[x] * (180.0 / math.pi)
+
+
+@forward(math.radians)
+def radians_tangent(z, x):
+    t[z] += t[x] * (math.pi / 180.0)
+
+
+@forward(math.copysign)
+def copysign_tangent(z, x, y):
+    t[z] += t[x] * sign(x) * sign(z)

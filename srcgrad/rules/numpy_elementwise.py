@@ -9,8 +9,8 @@ import math
 import numpy as np
 
 from ..runtime import sign, unbroadcast
-from ..runtime.ops import clip_mask
-from .registry import d, method, nondifferentiable, reverse
+from ..runtime.ops import clip_mask, fit
+from .registry import all_scalar, d, forward, method, nondifferentiable, reverse, t
 
 
 
@@ -207,3 +207,179 @@ nondifferentiable(
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
     np.signbit, np.heaviside,
     notes="piecewise constant or boolean")
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(np.sin, elementwise=True)
+def sin_tangent(z, x):
+    t[z] += t[x] * np.cos(x)
+
+
+@forward(np.sin, when=all_scalar)
+def sin_tangent_scalar(z, x):
+    t[z] += t[x] * math.cos(x)
+
+
+@forward(np.cos, elementwise=True)
+def cos_tangent(z, x):
+    t[z] += -t[x] * np.sin(x)
+
+
+@forward(np.cos, when=all_scalar)
+def cos_tangent_scalar(z, x):
+    t[z] += -t[x] * math.sin(x)
+
+
+@forward(np.tan, elementwise=True)
+def tan_tangent(z, x):
+    t[z] += t[x] * (1 + z * z)
+
+
+@forward(np.arcsin, elementwise=True)
+def arcsin_tangent(z, x):
+    t[z] += t[x] / np.sqrt(1 - x * x)
+
+
+@forward(np.arccos, elementwise=True)
+def arccos_tangent(z, x):
+    t[z] += -t[x] / np.sqrt(1 - x * x)
+
+
+@forward(np.arctan, elementwise=True)
+def arctan_tangent(z, x):
+    t[z] += t[x] / (1 + x * x)
+
+
+@forward(np.arctan2, elementwise=True)
+def arctan2_tangent(z, y, x):
+    r2 = x * x + y * y
+    t[z] += fit(t[y] * x / r2, z)
+    t[z] += fit(-t[x] * y / r2, z)
+
+
+@forward(np.sinh, elementwise=True)
+def sinh_tangent(z, x):
+    t[z] += t[x] * np.cosh(x)
+
+
+@forward(np.cosh, elementwise=True)
+def cosh_tangent(z, x):
+    t[z] += t[x] * np.sinh(x)
+
+
+@forward(np.tanh, elementwise=True)
+def tanh_tangent(z, x):
+    t[z] += t[x] * (1 - z * z)
+
+
+@forward(np.arcsinh, elementwise=True)
+def arcsinh_tangent(z, x):
+    t[z] += t[x] / np.sqrt(x * x + 1)
+
+
+@forward(np.arccosh, elementwise=True)
+def arccosh_tangent(z, x):
+    t[z] += t[x] / np.sqrt(x * x - 1)
+
+
+@forward(np.arctanh, elementwise=True)
+def arctanh_tangent(z, x):
+    t[z] += t[x] / (1 - x * x)
+
+
+@forward(np.exp, elementwise=True)
+def exp_tangent(z, x):
+    t[z] += t[x] * z
+
+
+@forward(np.exp2, elementwise=True)
+def exp2_tangent(z, x):
+    t[z] += t[x] * z * math.log(2.0)
+
+
+@forward(np.expm1, elementwise=True)
+def expm1_tangent(z, x):
+    t[z] += t[x] * (z + 1)
+
+
+@forward(np.log, elementwise=True)
+def log_tangent(z, x):
+    t[z] += t[x] / x
+
+
+@forward(np.log2, elementwise=True)
+def log2_tangent(z, x):
+    t[z] += t[x] / (x * math.log(2.0))
+
+
+@forward(np.log10, elementwise=True)
+def log10_tangent(z, x):
+    t[z] += t[x] / (x * math.log(10.0))
+
+
+@forward(np.log1p, elementwise=True)
+def log1p_tangent(z, x):
+    t[z] += t[x] / (1 + x)
+
+
+@forward(np.logaddexp, elementwise=True)
+def logaddexp_tangent(z, x, y):
+    t[z] += fit(t[x] * np.exp(x - z), z)
+    t[z] += fit(t[y] * np.exp(y - z), z)
+
+
+@forward(np.logaddexp2, elementwise=True)
+def logaddexp2_tangent(z, x, y):
+    t[z] += fit(t[x] * np.exp2(x - z), z)
+    t[z] += fit(t[y] * np.exp2(y - z), z)
+
+
+@forward(np.sqrt, elementwise=True)
+def sqrt_tangent(z, x):
+    t[z] += t[x] / (2 * z)
+
+
+@forward(np.cbrt, elementwise=True)
+def cbrt_tangent(z, x):
+    t[z] += t[x] / (3 * z * z)
+
+
+@forward(np.square, elementwise=True)
+def square_tangent(z, x):
+    t[z] += t[x] * 2 * x
+
+
+@forward(np.reciprocal, elementwise=True)
+def reciprocal_tangent(z, x):
+    t[z] += -t[x] * z * z
+
+
+@forward(np.abs, np.absolute, np.fabs, elementwise=True)
+def absolute_tangent(z, x):
+    t[z] += t[x] * sign(x)
+
+
+@forward(np.maximum, np.fmax, elementwise=True)
+def maximum_tangent(z, x, y):
+    t[z] += fit(t[x] * ((x > y) + 0.5 * (x == y)), z)
+    t[z] += fit(t[y] * ((y > x) + 0.5 * (x == y)), z)
+
+
+@forward(np.minimum, np.fmin, elementwise=True)
+def minimum_tangent(z, x, y):
+    t[z] += fit(t[x] * ((x < y) + 0.5 * (x == y)), z)
+    t[z] += fit(t[y] * ((y < x) + 0.5 * (x == y)), z)
+
+
+@forward(np.where, elementwise=True)
+def where_tangent(z, condition, x, y):
+    t[z] += fit(np.where(condition, t[x], 0), z)
+    t[z] += fit(np.where(condition, 0, t[y]), z)
+
+
+@forward(np.clip, method("clip"), elementwise=True)
+def clip_tangent(z, a, a_min=None, a_max=None):
+    t[z] += fit(t[a] * clip_mask(a, a_min, a_max), z)
+    t[z] += fit(t[a_min] * (a < a_min), z)
+    t[z] += fit(t[a_max] * (a > a_max), z)

@@ -2,8 +2,10 @@
 
 import numpy as np
 
-from ..runtime.ops import (det_grad, dot_grad_x, dot_grad_y, einsum_grad, norm_grad, solve_grad_a, tensordot_grad_a, tensordot_grad_b)
-from .registry import d, method, reverse, unrolled
+from ..runtime.ops import (det_grad, det_tangent, dot_grad_x, dot_grad_y, einsum_grad,
+                           einsum_tangent, norm_grad, norm_tangent, solve_grad_a, tensordot_grad_a,
+                           tensordot_grad_b)
+from .registry import d, forward, method, reverse, t, unrolled
 
 
 
@@ -58,3 +60,56 @@ def det(z, a):
 @reverse(np.linalg.norm, notes="vector 2-norm and Frobenius norm; gradient 0 at the origin")
 def norm(z, x, ord=None, axis=None, keepdims=False):
     d[x] += norm_grad(d[z], x, z, ord, axis, keepdims)
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(np.dot, method("dot"))
+def dot_tangent(z, a, b):
+    t[z] += np.dot(t[a], b)
+    t[z] += np.dot(a, t[b])
+
+
+@forward(np.outer)
+def outer_tangent(z, a, b):
+    t[z] += np.outer(t[a], b)
+    t[z] += np.outer(a, t[b])
+
+
+@forward(np.inner)
+def inner_tangent(z, a, b):
+    t[z] += np.inner(t[a], b)
+    t[z] += np.inner(a, t[b])
+
+
+@forward(np.tensordot)
+def tensordot_tangent(z, a, b, axes=2):
+    t[z] += np.tensordot(t[a], b, axes)
+    t[z] += np.tensordot(a, t[b], axes)
+
+
+@forward(np.einsum)
+def einsum_tangent_rule(z, subscripts, *operands):
+    for i in unrolled(operands):
+        t[z] += einsum_tangent(subscripts, operands, i, t[operands[i]])
+
+
+@forward(np.linalg.inv)
+def inv_tangent(z, a):
+    t[z] += -(z @ t[a] @ z)
+
+
+@forward(np.linalg.solve)
+def solve_tangent(z, a, b):
+    t[z] += np.linalg.solve(a, t[b])
+    t[z] += -np.linalg.solve(a, t[a] @ z)
+
+
+@forward(np.linalg.det)
+def det_tangent_rule(z, a):
+    t[z] += det_tangent(t[a], a, z)
+
+
+@forward(np.linalg.norm)
+def norm_tangent_rule(z, x, ord=None, axis=None, keepdims=False):
+    t[z] += norm_tangent(t[x], x, z, ord, axis, keepdims)

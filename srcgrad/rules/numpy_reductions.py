@@ -3,8 +3,9 @@
 import numpy as np
 
 from ..runtime import broadcast_back, keep_reduced, reduced_count
-from ..runtime.ops import cumprod_grad, diff_grad, prod_grad, reverse_cumsum, tie_split, trace_grad
-from .registry import d, method, nondifferentiable, reverse
+from ..runtime.ops import (cumprod_grad, cumprod_tangent, diff_grad, prod_grad, prod_tangent,
+                           reverse_cumsum, tie_split, trace_grad)
+from .registry import d, forward, method, nondifferentiable, reverse, t
 
 
 
@@ -68,3 +69,57 @@ nondifferentiable(
     method("argmax"), method("argmin"), method("argsort"), method("nonzero"),
     method("any"), method("all"),
     notes="integer or boolean result")
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(np.sum, method("sum"))
+def sum_tangent(z, a, axis=None, dtype=None, out=None, keepdims=False):
+    t[z] += np.sum(t[a], axis=axis, keepdims=keepdims)
+
+
+@forward(np.mean, method("mean"))
+def mean_tangent(z, a, axis=None, dtype=None, out=None, keepdims=False):
+    t[z] += np.mean(t[a], axis=axis, keepdims=keepdims)
+
+
+@forward(np.max, np.amax, np.min, np.amin, method("max"), method("min"))
+def extremum_tangent(z, a, axis=None, out=None, keepdims=False):
+    t[z] += np.sum(t[a] * tie_split(a, z, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+@forward(np.prod, method("prod"))
+def prod_tangent_rule(z, a, axis=None, dtype=None, out=None, keepdims=False):
+    t[z] += prod_tangent(t[a], a, z, axis, keepdims)
+
+
+@forward(np.var, method("var"))
+def var_tangent(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    centred = a - np.mean(a, axis=axis, keepdims=True)
+    t[z] += np.sum(t[a] * 2.0 * centred, axis=axis, keepdims=keepdims) / (reduced_count(a, axis) - ddof)
+
+
+@forward(np.std, method("std"))
+def std_tangent(z, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    centred = a - np.mean(a, axis=axis, keepdims=True)
+    t[z] += np.sum(t[a] * centred, axis=axis, keepdims=keepdims) / ((reduced_count(a, axis) - ddof) * z)
+
+
+@forward(np.cumsum, method("cumsum"))
+def cumsum_tangent(z, a, axis=None, dtype=None, out=None):
+    t[z] += np.cumsum(t[a], axis=axis)
+
+
+@forward(np.cumprod, method("cumprod"))
+def cumprod_tangent_rule(z, a, axis=None, dtype=None, out=None):
+    t[z] += cumprod_tangent(t[a], a, z, axis)
+
+
+@forward(np.diff)
+def diff_tangent(z, a, n=1, axis=-1):
+    t[z] += np.diff(t[a], n=n, axis=axis)
+
+
+@forward(np.trace, method("trace"))
+def trace_tangent(z, a, offset=0):
+    t[z] += np.trace(t[a], offset=offset)

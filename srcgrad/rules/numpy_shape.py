@@ -3,8 +3,10 @@
 import numpy as np
 
 from ..runtime import unbroadcast
-from ..runtime.ops import (array_grad, diag_grad, inverse_permutation, repeat_grad, split_like, take_grad, tile_grad, transpose_method_grad, unstack)
-from .registry import attribute, d, method, nondifferentiable, reverse
+from ..runtime.ops import (array_grad, array_tangent, concatenate_tangent, diag_grad, fit,
+                           inverse_permutation, repeat_grad, split_like, stack_tangent, take_grad,
+                           tile_grad, transpose_axes, transpose_method_grad, unstack)
+from .registry import attribute, d, forward, method, nondifferentiable, reverse, t
 
 
 
@@ -116,3 +118,86 @@ nondifferentiable(
 @reverse(np.full)
 def full(z, shape, fill_value, dtype=None, order="C"):
     d[fill_value] += unbroadcast(d[z], fill_value)
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(method("reshape"), method("view"), method("ravel"), method("flatten"), method("squeeze"),
+         method("item"))
+def reshape_method_tangent(z, a, *rest):
+    t[z] += np.reshape(t[a], np.shape(z))
+
+
+@forward(np.reshape, np.ravel, np.atleast_1d, np.atleast_2d, np.atleast_3d, np.squeeze, np.expand_dims)
+def reshape_tangent(z, a, shape=None, order="C", axis=None, newshape=None):
+    t[z] += np.reshape(t[a], np.shape(z))
+
+
+@forward(np.transpose)
+def transpose_tangent(z, a, axes=None):
+    t[z] += np.transpose(t[a], axes)
+
+
+@forward(method("transpose"))
+def transpose_method_tangent(z, self, *axes):
+    t[z] += np.transpose(t[self], transpose_axes(axes))
+
+
+@forward(attribute("T"))
+def transpose_attr_tangent(z, self):
+    t[z] += np.transpose(t[self])
+
+
+@forward(np.concatenate)
+def concatenate_tangent_rule(z, arrays, axis=0):
+    t[z] += concatenate_tangent(t[arrays], arrays, axis)
+
+
+@forward(np.stack)
+def stack_tangent_rule(z, arrays, axis=0):
+    t[z] += stack_tangent(t[arrays], arrays, axis)
+
+
+@forward(np.flip)
+def flip_tangent(z, m, axis=None):
+    t[z] += np.flip(t[m], axis)
+
+
+@forward(np.tile)
+def tile_tangent(z, A, reps):
+    t[z] += np.tile(t[A], reps)
+
+
+@forward(np.repeat, method("repeat"))
+def repeat_tangent(z, a, repeats, axis=None):
+    t[z] += np.repeat(t[a], repeats, axis)
+
+
+@forward(np.take, method("take"))
+def take_tangent(z, a, indices, axis=None):
+    t[z] += np.take(t[a], indices, axis)
+
+
+@forward(np.array, np.asarray, np.asanyarray, np.ascontiguousarray)
+def array_tangent_rule(z, object, dtype=None, copy=True, order="K", ndmin=0):
+    t[z] += np.reshape(array_tangent(t[object], object), np.shape(z))
+
+
+@forward(np.diag)
+def diag_tangent(z, v, k=0):
+    t[z] += np.diag(t[v], k)
+
+
+@forward(np.diagonal, method("diagonal"))
+def diagonal_tangent(z, a, offset=0, axis1=0, axis2=1):
+    t[z] += np.diagonal(t[a], offset, axis1, axis2)
+
+
+@forward(method("copy"), np.copy, method("astype"))
+def copy_tangent(z, a, *rest):
+    t[z] += t[a]
+
+
+@forward(np.full)
+def full_tangent(z, shape, fill_value, dtype=None, order="C"):
+    t[z] += fit(t[fill_value], z)

@@ -5,8 +5,8 @@ import operator
 import numpy as np
 
 from ..runtime import unbroadcast
-from ..runtime.ops import matmul_grad_x, matmul_grad_y, pow_grad_exponent
-from .registry import d, nondifferentiable, ranks, reverse
+from ..runtime.ops import fit, matmul_grad_x, matmul_grad_y, pow_grad_exponent
+from .registry import d, forward, nondifferentiable, ranks, reverse, t
 
 # d is the adjoint marker of the template language; templates are parsed, never run.
 
@@ -87,6 +87,60 @@ def matmul_vector_matrix(z, x, y):
 def matmul_vectors(z, x, y):
     d[x] += d[z] * y
     d[y] += d[z] * x
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(operator.add, np.add, elementwise=True)
+def add_tangent(z, x, y):
+    t[z] += fit(t[x], z)
+    t[z] += fit(t[y], z)
+
+
+@forward(operator.sub, np.subtract, elementwise=True)
+def sub_tangent(z, x, y):
+    t[z] += fit(t[x], z)
+    t[z] += fit(-t[y], z)
+
+
+@forward(operator.mul, np.multiply, elementwise=True)
+def mul_tangent(z, x, y):
+    t[z] += fit(t[x] * y, z)
+    t[z] += fit(x * t[y], z)
+
+
+@forward(operator.truediv, np.divide, np.true_divide, elementwise=True)
+def truediv_tangent(z, x, y):
+    t[z] += fit(t[x] / y, z)
+    t[z] += fit(-t[y] * x / (y * y), z)
+
+
+@forward(operator.mod, np.remainder, elementwise=True)
+def mod_tangent(z, x, y):
+    t[z] += fit(t[x], z)
+    t[z] += fit(-t[y] * (x // y), z)
+
+
+@forward(operator.pow, np.power, pow, elementwise=True)
+def power_tangent(z, x, y):
+    t[z] += fit(t[x] * y * x ** (y - 1), z)
+    t[z] += fit(pow_grad_exponent(t[y], x, y, z), z)
+
+
+@forward(operator.neg, np.negative, elementwise=True)
+def neg_tangent(z, x):
+    t[z] += -t[x]
+
+
+@forward(operator.pos, np.positive, elementwise=True)
+def pos_tangent(z, x):
+    t[z] += t[x]
+
+
+@forward(operator.matmul, np.matmul)
+def matmul_tangent(z, x, y):
+    t[z] += t[x] @ y
+    t[z] += x @ t[y]
 
 
 nondifferentiable(

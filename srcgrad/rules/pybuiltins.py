@@ -3,8 +3,8 @@
 import builtins
 
 from ..runtime import sign
-from ..runtime.ops import select_grad, sequence_grad, sum_grad
-from .registry import d, nondifferentiable, reverse, unrolled
+from ..runtime.ops import select_grad, select_tangent, sequence_grad, sum_grad
+from .registry import d, forward, nondifferentiable, reverse, t, unrolled
 
 
 
@@ -41,3 +41,31 @@ nondifferentiable(
     builtins.hash, builtins.format, builtins.divmod, builtins.any, builtins.all,
     builtins.callable, builtins.hasattr, builtins.issubclass, builtins.ord, builtins.chr,
     notes="no gradient flows through the result")
+
+
+# --- forward mode ---------------------------------------------------------------------
+
+@forward(builtins.abs)
+def abs_tangent(z, x):
+    t[z] += t[x] * sign(x)
+
+
+@forward(builtins.float, builtins.complex)
+def float_tangent(z, x):
+    t[z] += t[x]
+
+
+@forward(builtins.sum)
+def sum_tangent(z, iterable, start=0):
+    t[z] += sum(t[iterable])
+    t[z] += t[start]
+
+
+@forward(builtins.max, builtins.min)
+def extremum_tangent(z, *args):
+    t[z] += select_tangent(t[args], z, args)
+
+
+@forward(builtins.list, builtins.tuple)
+def sequence_tangent(z, iterable=()):
+    t[z] += list(t[iterable])

@@ -40,11 +40,13 @@ from .. import astlib as A
 from ..errors import TemplateError
 
 ADJOINT = "d"
+TANGENT = "t"
 UNROLL = "unrolled"
 
 # Placeholders so template modules import the template language's two special
 # names; templates are parsed, never run, so these are never called.
 d = None
+t = None
 
 
 def unrolled(params):
@@ -64,6 +66,7 @@ class Template:
     lineno: int
     sets: frozenset         # parameters whose adjoint the template replaces (d[p] = ...)
     targets: frozenset = frozenset()   # parameters whose adjoint the template touches
+    marker: str = "d"                  # "d" (adjoints, reverse) or "t" (tangents, forward)
 
     @property
     def where(self):
@@ -77,6 +80,7 @@ class Rule:
     reverse: Template | None = None
     variants: list = field(default_factory=list)   # (predicate on argument kinds, Template)
     forward: Template | None = None
+    forward_variants: list = field(default_factory=list)
     nondiff: bool = False
     aliases: bool = False       # the result may share memory with an argument
     elementwise: bool = False   # broadcasting elementwise op: unbroadcast may be elided
@@ -187,6 +191,29 @@ def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, no
     return register
 
 
+def forward(*objs, when=None, elementwise=False, name=None):
+    """Register the decorated function as the forward-mode (tangent) template of `objs`.
+
+    The language mirrors reverse templates with the marker `t`: `t[z] += e` adds
+    a contribution to the result's tangent, where `e` uses tangents `t[p]` of the
+    parameters (dropped when none of them carries a tangent); `t[p] = e` replaces
+    a parameter's tangent (for primitives that update an argument in place).
+    """
+
+    def register(fn):
+        tpl = parse_template(fn, marker=TANGENT)
+        for obj in objs:
+            rule = _rule(obj, name)
+            if when is not None:
+                rule.forward_variants.append((when, tpl))
+            else:
+                rule.forward = tpl
+            rule.elementwise = rule.elementwise or elementwise
+        return fn
+
+    return register
+
+
 def nondifferentiable(*objs, notes=""):
     """Mark callables whose result never carries gradient (floor, argmax, shape...)."""
     for obj in objs:
@@ -202,7 +229,9 @@ def _diff_params(tpl):
 
 # --- parsing and validation --------------------------------------------------
 
-def parse_template(fn):
+def parse_template(fn, marker=None):
+    """Parse and check a template; `marker` is "d" (reverse) or "t" (forward)."""
+    marker = marker or ADJOINT
     try:
         lines, start = inspect.getsourcelines(fn)
     except OSError as exc:
@@ -231,12 +260,14 @@ def parse_template(fn):
                             filename, fdef.lineno)
     body = [s for s in fdef.body if not (isinstance(s, A.Expr) and A.is_const(s.value))]
     tpl = Template(func=fn, params=params, varargs=varargs, defaults=defaults, body=body,
-                   globals={}, filename=filename, lineno=fdef.lineno, sets=frozenset())
+                   globals={}, filename=filename, lineno=fdef.lineno, sets=frozenset(),
+                   marker=marker)
     _validate(tpl, fn)
     return tpl
 
 
 def _validate(tpl, fn):
+    ADJOINT = tpl.marker    # noqa: N806 -- the marker this template uses
     params = set(tpl.params)
     local = set()
     sets = set()
@@ -253,7 +284,8 @@ def _validate(tpl, fn):
         if isinstance(idx, A.Subscript) and A.is_name(idx.value, tpl.varargs) \
                 and A.is_name(idx.slice) and idx.slice.id in local:
             return tpl.varargs
-        fail(sub, f"d[...] must name a parameter of the template, got {A.dotted_path(idx) or 'an expression'}")
+        fail(sub, f"{ADJOINT}[...] must name a parameter of the template, "
+                  f"got {A.dotted_path(idx) or 'an expression'}")
 
     def check_expr(node):
         for n in A.walk(node):
@@ -277,9 +309,9 @@ def _validate(tpl, fn):
             if isinstance(st, A.AugAssign):
                 t = st.target
                 if not (isinstance(t, A.Subscript) and A.is_name(t.value, ADJOINT)):
-                    fail(st, "only `d[p] += e` may use augmented assignment")
+                    fail(st, f"only `{ADJOINT}[p] += e` may use augmented assignment")
                 if not isinstance(st.op, type(A.binop_node("+"))):
-                    fail(st, "adjoints are accumulated with `+=`")
+                    fail(st, "contributions are accumulated with `+=`")
                 targets.add(check_adjoint_index(t))
                 check_expr(st.value)
             elif isinstance(st, A.Assign):
@@ -295,7 +327,7 @@ def _validate(tpl, fn):
                     elif isinstance(t, A.Tuple) and all(isinstance(e, A.Name) for e in t.elts):
                         local.update(e.id for e in t.elts)
                     else:
-                        fail(t, "assignment target must be d[p], a name or a tuple of names")
+                        fail(t, f"assignment target must be {ADJOINT}[p], a name or a tuple of names")
             elif isinstance(st, A.For):
                 it = st.iter
                 ok = (isinstance(it, A.Call) and A.is_name(it.func, UNROLL) and len(it.args) == 1

@@ -404,3 +404,137 @@ def sequence_grad(g, iterable):
     if type(iterable) is _ndarray:
         return np.stack([np.zeros(iterable.shape[1:]) if _zero(v) else np.asarray(v) for v in g])
     return list(g)
+
+
+# --- forward mode (tangents) ------------------------------------------------------------
+
+def fit(tangent, z):
+    """A tangent contribution broadcast to the shape of the result `z`."""
+    if _zero(tangent):
+        return 0
+    zshape = np.shape(z)
+    if np.shape(tangent) == zshape:
+        return tangent
+    return np.broadcast_to(tangent, zshape)
+
+
+def fresh(tangent):
+    """A private copy of a tangent that will be updated in place."""
+    if type(tangent) is _ndarray:
+        return tangent.copy()
+    if type(tangent) is list:
+        return list(tangent)
+    if type(tangent) is dict:
+        return dict(tangent)
+    return tangent
+
+
+def set_at(acc, x, index, v):
+    """The tangent of `x` after `x[index] = v` (updates `acc` in place)."""
+    if isinstance(acc, (list, dict)):
+        acc[index] = v
+        return acc
+    if _zero(acc):
+        if _zero(v):
+            return 0
+        acc = np.zeros(np.shape(x), np.result_type(x, v, float))
+    elif not _zero(v) and np.iscomplexobj(v) and not np.iscomplexobj(acc):
+        acc = acc.astype(np.result_type(acc, v))
+    acc[index] = 0 if _zero(v) else v
+    return acc
+
+
+def item_tangent(tx, x, index):
+    """The tangent of x[index] given the tangent `tx` of x."""
+    if _zero(tx):
+        return 0
+    v = tx[index]
+    return v
+
+
+def append_tangent(acc, v):
+    """The tangent of a list after appending an item with tangent `v`."""
+    if _zero(acc):
+        acc = []
+    acc.append(v)
+    return acc
+
+
+def _filled(tangents, values):
+    return [np.zeros(np.shape(v)) if _zero(t) else t for t, v in zip(tangents, values)]
+
+
+def concatenate_tangent(tangents, arrays, axis=0):
+    return np.concatenate(_filled(tangents, arrays), axis=axis)
+
+
+def stack_tangent(tangents, arrays, axis=0):
+    return np.stack(_filled(tangents, arrays), axis=axis)
+
+
+def array_tangent(tangent, obj):
+    """The tangent of np.array(obj) from the tangents of obj's items (0 where none)."""
+    if isinstance(obj, (list, tuple)):
+        if _zero(tangent):
+            return np.zeros(np.shape(obj))
+        return np.array([array_tangent(t, o) for t, o in zip(tangent, obj)])
+    if _zero(tangent):
+        return np.zeros(np.shape(obj))
+    return np.asarray(tangent)
+
+
+def transpose_axes(axes):
+    """The `axes` argument np.transpose expects, from the arguments of x.transpose(*axes)."""
+    if not axes:
+        return None
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        return axes[0]
+    return tuple(axes)
+
+
+def einsum_tangent(subscripts, operands, i, tangent):
+    """einsum with operand `i` replaced by its tangent."""
+    ops = list(operands)
+    ops[i] = tangent
+    return np.einsum(subscripts, *ops)
+
+
+def det_tangent(tangent, a, z):
+    """Tangent of det(a): det(a) * trace(solve(a, da)), batched."""
+    return z * np.trace(np.linalg.solve(a, tangent), axis1=-2, axis2=-1)
+
+
+def norm_tangent(tangent, x, z, ord=None, axis=None, keepdims=False):
+    """Tangent of np.linalg.norm for vector 2-norms and the Frobenius norm."""
+    scaled = norm_grad(np.ones(np.shape(z)), x, z, ord, axis, keepdims)
+    if axis is None:
+        return np.sum(tangent * scaled)
+    return np.sum(tangent * scaled, axis=axis, keepdims=keepdims)
+
+
+def cumprod_tangent(tangent, x, z, axis=None):
+    """Tangent of np.cumprod (assumes no zeros along the axis)."""
+    if axis is None:
+        return np.ravel(z) * np.cumsum(np.ravel(tangent) / np.ravel(x))
+    return z * np.cumsum(tangent / x, axis=axis)
+
+
+def select_tangent(tangents, z, args):
+    """Tangent of builtins.max/min: the selected argument's tangent (ties averaged)."""
+    if len(args) == 1:
+        items, tans = args[0], tangents[0]
+        if _zero(tans):
+            return 0
+        if type(items) is _ndarray:
+            mask = items == z
+            return np.sum(tans * mask, axis=0) / np.sum(mask, axis=0)
+        hits = [j for j, v in enumerate(items) if v == z]
+        return sum(0 if _zero(tans[j]) else tans[j] for j in hits) / len(hits)
+    hits = [j for j, v in enumerate(args) if v == z]
+    return sum(0 if _zero(tangents[j]) else tangents[j] for j in hits) / len(hits)
+
+
+def prod_tangent(tangent, x, z, axis=None, keepdims=False):
+    """Tangent of np.prod, exact with zeros."""
+    weights = prod_grad(np.ones(np.shape(z)), x, axis, keepdims)
+    return np.sum(tangent * weights, axis=axis, keepdims=keepdims)
