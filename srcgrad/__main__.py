@@ -1,4 +1,4 @@
-"""Command line: `python -m srcgrad show path/to/file.py:func [--wrt a,b]`."""
+"""Command line: `python -m srcgrad show path/to/file.py:func [--wrt a,b] [--mode forward]`."""
 
 import argparse
 import importlib
@@ -47,6 +47,8 @@ def main(argv=None):
                       help="comma-separated parameter names or positions (default: the first)")
     show.add_argument("--kinds", default=None,
                       help="argument kinds to specialize for, e.g. x=num,W=array:2")
+    show.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
+                      help="reverse: the gradient (default); forward: the tangent sweep of jvp")
     args = parser.parse_args(argv)
     fn = load(args.target)
     wrt = 0
@@ -55,7 +57,7 @@ def main(argv=None):
         wrt = items[0] if len(items) == 1 else tuple(items)
     kinds = dict(kv.split("=", 1) for kv in args.kinds.split(",")) if args.kinds else None
     try:
-        sys.stdout.write(api.source(fn, wrt, kinds))
+        sys.stdout.write(api.source(fn, wrt, kinds, mode=args.mode))
     except SrcgradError as exc:
         print(f"srcgrad: {exc}", file=sys.stderr)
         return 1

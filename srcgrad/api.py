@@ -207,38 +207,3 @@ class Function:
 def function(fn):
     """Decorator: wrap `fn` in a srcgrad.Function."""
     return Function(fn)
-
-
-# --- forward mode and products ----------------------------------------------------------
-
-def jvp(fn, primals, tangents):
-    """(f(*primals), the directional derivative of f along `tangents`), in one forward sweep.
-
-    `tangents` has one entry per primal; an entry of None marks a constant argument.
-    """
-    fn = unwrap(fn)
-    primals, tangents = tuple(primals), tuple(tangents)
-    if len(primals) != len(tangents):
-        raise ArgumentError(f"jvp needs one tangent per primal: got {len(primals)} primals "
-                            f"and {len(tangents)} tangents")
-    params = list(inspect.signature(fn).parameters)
-    wrt = tuple(p for p, t in zip(params, tangents) if t is not None)
-    for p, value, t in zip(params, primals, tangents):
-        if t is not None:
-            _check_wrt_value(fn, p, value)
-            if np.shape(t) != np.shape(value):
-                raise ArgumentError(f"the tangent of `{p}` has shape {np.shape(t)}, "
-                                    f"but `{p}` has shape {np.shape(value)}")
-    kinds = {p: K.of_value(v) for p, v in zip(params, primals)}
-    c = cache.get(fn, wrt, kinds, {"mode": "forward"})
-    kw = {p + "_dot": t for p, t in zip(params, tangents) if t is not None}
-    out, out_dot = c.jvp(*primals, **kw)
-    return out, runtime.as_grad(out_dot, out) if not _zero_like(out_dot) else _zeros_like(out)
-
-
-def _zero_like(v):
-    return type(v) is int and v == 0
-
-
-def _zeros_like(v):
-    return runtime.as_grad(0, v)

@@ -288,9 +288,9 @@ def _write(path, c, fns):
 
 def _read(path, fns):
     try:
-        with open(path) as f:
-            data = f.read()
-    except OSError:
+        with open(path, "rb") as f:
+            data = f.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
         return None
     cut = data.rfind(_META)
     if cut < 0:

@@ -199,6 +199,9 @@ def transform(unit, ctx):
     copyprop.propagate(backward, bwd_locals)
     deadcode.eliminate(backward, returned)
     simplify.simplify(backward)
+    deadcode.eliminate(backward, returned)        # simplification leaves self-copies
+    copyprop.propagate(backward, bwd_locals)
+    deadcode.eliminate(backward, returned)
     keep = {n.id for n in A.walk(backward) if isinstance(n, A.Name)} | _pushed(forward)
     renest.renest(forward, namer.temps, keep)
     codegen.annotate(forward, info.filename)

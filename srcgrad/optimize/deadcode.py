@@ -2,16 +2,24 @@
 
 After `eliminate(fn, live_out)` no assignment in `fn` (other than stack pops
 and expression statements, which have effects) stores to a name that is dead
-afterwards, and branches and loops left empty are gone.
+afterwards, no name is assigned to itself, and branches and loops left empty
+are gone.
 """
 
 from .. import astlib as A
 from ..analysis import flow
 
 
+def _self_copy(st):
+    return (len(st.targets) == 1 and isinstance(st.targets[0], A.Name)
+            and isinstance(st.value, A.Name) and st.value.id == st.targets[0].id)
+
+
 def _removable(st, live, only):
     if not isinstance(st, A.Assign) or A.anno(st, "pop") or A.anno(st, "keep"):
         return False
+    if _self_copy(st):
+        return True
     targets = flow.defs(st)
     if only is not None and not all(t in only for t in targets):
         return False
