@@ -18,7 +18,7 @@ from .analysis.kinds import NUM, is_arith, atom_kind
 from .errors import NoTemplateError
 from .normalize import prim
 from .reverse import global_ref, helper
-from .rules.expand import BindError, bind, expand
+from .rules.expand import BindError, bind, elidable, expand
 
 
 class ForwardPass:
@@ -108,13 +108,7 @@ class ForwardPass:
             mapping, extra = bind(tpl, list(p.args), dict(p.keywords))
         except BindError as exc:
             raise self.error(st, f"`{t.label}`: {exc}") from None
-        elide = set()
-        if rule.elementwise:
-            params = [q for q in tpl.params[1:] if q != tpl.varargs]
-            for q in params:
-                others = [mapping[o] for o in params if o != q and o in mapping]
-                if all(self.kind(o) == NUM for o in others):
-                    elide.add(q)
+        elide = elidable(rule, tpl, mapping, lambda o: self.kind(o) == NUM)
         result = A.name(p.result) if not mutation else None
 
         def tangent_of(node):

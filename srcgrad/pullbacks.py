@@ -25,7 +25,7 @@ from .naming import Namer
 from .optimize import adjoints, deadcode, simplify
 from .reverse import global_ref
 from .rules import registry
-from .rules.expand import BindError, bind, expand
+from .rules.expand import BindError, bind, elidable, expand
 
 _cache = {}
 _lock = threading.Lock()
@@ -101,14 +101,10 @@ def _build(rule, tpl, n_args, active, keywords, kinds):
             return adj.get(node.id)
         return None
 
-    elide = set()
-    if rule.elementwise:
-        kind_of = dict(zip(arg_names, kinds))
-        for q in named:
-            others = [mapping[o] for o in named if o != q and o in mapping]
-            if all((A.is_const(o) and not isinstance(o.value, (str, type(None))))
-                   or kind_of.get(getattr(o, "id", None)) == "num" for o in others):
-                elide.add(q)
+    kind_of = dict(zip(arg_names, kinds))
+    elide = elidable(rule, tpl, mapping,
+                     lambda o: (A.is_const(o) and not isinstance(o.value, (str, type(None))))
+                     or kind_of.get(getattr(o, "id", None)) == "num")
     body = expand(tpl, A.name("z"), mapping, varargs, adjoint, namer, frozenset(elide))
     for node in body:
         info = A.anno(node, "adjoint")

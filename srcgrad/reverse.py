@@ -26,7 +26,7 @@ from .analysis.kinds import NUM, _index_rank, atom_kind
 from .errors import NoTemplateError
 from .normalize import builtin_ref, prim
 from .rules import constructs
-from .rules.expand import BindError, bind, expand
+from .rules.expand import BindError, bind, elidable, expand
 
 
 @dataclass
@@ -242,16 +242,10 @@ class Reverser:
             mapping, extra = bind(tpl, positional, dict(p.keywords))
         except BindError as exc:
             raise self.located_error(NoTemplateError, site, f"`{t.label}`: {exc}") from None
-        elide = set()
+        elide = elidable(rule, tpl, mapping, lambda o: self.kind(o) == NUM)
         if rule.key == constructs.SETITEM and self.kind(p.args[2]) == NUM and \
                 _index_rank(self.kind(p.args[0]), p.args[1], self.kinds, self.info) == 0:
             elide.add("v")                    # a scalar stored into one element
-        if rule.elementwise:
-            params = [q for q in tpl.params[1:] if q != tpl.varargs]
-            for q in params:
-                others = [mapping[o] for o in params if o != q and o in mapping]
-                if all(self.kind(o) == NUM for o in others):
-                    elide.add(q)
         result = A.name(p.result) if p.result is not None and not mutation else None
         code = expand(tpl, result, mapping, extra, self.adj, self.namer, frozenset(elide))
         for node in code:

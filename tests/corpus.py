@@ -965,6 +965,18 @@ def lst_append_array(x):
     return np.sum(np.array(hs) ** 2)
 
 
+@case(S())
+def lst_fresh_list_each_iteration(x):
+    # regression: the list's previous value is a placeholder before the first iteration
+    total = 0.0
+    for i in range(3):
+        terms = []
+        terms.append(x * i)
+        terms.append(x * x)
+        total = total + np.sum(np.array(terms))
+    return total
+
+
 @case(V(3))
 def lst_append_stack(x):
     rows = []

@@ -68,6 +68,25 @@ def bind(tpl, args, keywords):
     return mapping, extra
 
 
+def elidable(rule, tpl, mapping, is_scalar):
+    """Parameters whose `unbroadcast` an elementwise rule can drop at this call.
+
+    An argument already has the result's shape when every other argument is a
+    scalar or is the very same variable (`v * v`).
+    """
+    if not rule.elementwise:
+        return set()
+    params = [q for q in tpl.params[1:] if q != tpl.varargs]
+    elide = set()
+    for q in params:
+        mine = mapping.get(q)
+        others = [mapping[o] for o in params if o != q and o in mapping]
+        if all(is_scalar(o) or (A.is_name(o) and A.is_name(mine) and o.id == mine.id)
+               for o in others):
+            elide.add(q)
+    return elide
+
+
 def expand(tpl, result, mapping, varargs, adjoint, namer, elide=frozenset()):
     """The template's body instantiated at one call site.
 

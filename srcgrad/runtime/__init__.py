@@ -129,7 +129,13 @@ def zeros_like_grad(x):
 
 @shape_only(0)
 def zeros_list(x):
-    """The zero adjoint of a list that is appended to: one slot per element."""
+    """The zero adjoint of a list that is appended to: one slot per element.
+
+    In a loop the previous value may not be a list yet (a placeholder before
+    the first iteration); it carries no gradient.
+    """
+    if type(x) is not list:
+        return 0
     return [0] * len(x)
 
 
