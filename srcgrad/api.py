@@ -13,6 +13,10 @@ from .source import unwrap
 
 class GradFunction:
     def __init__(self, fn, wrt=0, preserve_result=False, with_value=False):
+        self.inner = fn if isinstance(fn, GradFunction) else None
+        if self.inner is not None:                # grad(grad(f)): transform generated code
+            from .higher import derivative_function
+            fn = derivative_function(self.inner)
         self.fn = unwrap(fn)
         self.sig = inspect.signature(self.fn)
         self.params = [p for p in self.sig.parameters]
@@ -35,7 +39,11 @@ class GradFunction:
         key = tuple(kinds.get(p, K.UNKNOWN) for p in self.params)
         c = self._compiled.get(key)
         if c is None or not c.guards_hold():
-            c = self._compiled[key] = cache.get(self.fn, self.wrt, kinds)
+            fn = self.fn
+            if self.inner is not None:            # the inner derivative, specialized to kinds
+                from .higher import derivative_function
+                fn = derivative_function(self.inner, kinds)
+            c = self._compiled[key] = cache.get(fn, self.wrt, kinds)
             self._last = c
         return c
 

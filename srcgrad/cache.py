@@ -221,7 +221,8 @@ def get(fn, wrt, kinds, options=None):
 
 
 def _load_or_compile(fn, wrt, kinds, options):
-    directory = _usable_dir()
+    # functions srcgrad generated for higher derivatives live in memory only
+    directory = None if getattr(fn, "__srcgrad_derived__", False) else _usable_dir()
     if directory is None:
         stats["transforms"] += 1
         return pipeline.compile_split(fn, wrt, kinds, options)

@@ -16,7 +16,9 @@ from . import runtime
 from .analysis import flow
 from .analysis.kinds import NUM, is_arith, atom_kind
 from .errors import NoTemplateError
+from .naming import tangent_param, user_names
 from .normalize import prim
+from .optimize.adjoints import live_in
 from .reverse import global_ref, helper
 from .rules.expand import BindError, bind, elidable, expand
 
@@ -30,6 +32,7 @@ class ForwardPass:
         self.active = active
         self.namer = namer
         self.ctx = ctx
+        namer.tangent_params(unit.wrt, user_names(unit.info))
         self.owned = self._owned_tangents()
 
     # --- names and helpers ------------------------------------------------------------
@@ -173,7 +176,8 @@ class ForwardPass:
             kinds.setdefault(name, of_value(value))
         (ref,) = self.ctx.request(callee, wrt, kinds, mode="forward")
         keywords = [A.keyword(k, v) for k, v in p.keywords.items()]
-        keywords += [A.keyword(w + "_dot", A.name(self.tangent(bound[w]))) for w in wrt]
+        taken = user_names(self.ctx.info_of(callee))
+        keywords += [A.keyword(tangent_param(w, taken), A.name(self.tangent(bound[w]))) for w in wrt]
         call = A.Call(func=ref, args=list(p.args), keywords=keywords)
         node = A.assign(A.tuple_([A.store(p.result), A.store(self.namer.tangent(p.result))], ctx="store"), call)
         A.set_anno(node, "origin", A.anno(st, "origin"))
@@ -191,10 +195,16 @@ class ForwardPass:
             out_value = A.call(helper("zeros_like_grad"), [A.copy_node(out)])
         else:
             out_value = A.name(out_dot)
-        body.append(A.return_(A.tuple_([A.copy_node(out), out_value])))
+        if self.ctx.options.get("tangent_only") and self.ctx.top is self.unit:
+            body.append(A.return_(out_value))
+        else:
+            body.append(A.return_(A.tuple_([A.copy_node(out), out_value])))
         positional = [q.id for q in fn.args.posonlyargs + fn.args.args]
         kwonly = [q.id for q in fn.args.kwonlyargs]
         tangent_params = [self.namer.tangent(w) for w in self.unit.wrt]
+        # a constant argument that becomes active later (x = x + k*...) starts with tangent 0
+        unset = (live_in(body) & set(self.namer.tangents().values())) - set(tangent_params)
+        body = [A.assign(A.store(n), A.const(0)) for n in sorted(unset)] + body
         jvp = A.function(self.unit.forward_name, positional, body,
                          defaults=[A.copy_node(d) for d in fn.args.defaults],
                          kwonly=kwonly + tangent_params,

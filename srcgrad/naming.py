@@ -63,5 +63,30 @@ class Namer:
             name = self._adjoints[key] = self.fresh(var.lstrip("_") + "_dot")
         return name
 
+    def tangent_params(self, params, user_names):
+        """Fix the tangent names of `params` to what callers pass (see `tangent_param`)."""
+        for p in params:
+            name = tangent_param(p, user_names)
+            self._adjoints[("tangent", p)] = name
+            self.taken.add(name)
+
     def tangents(self):
         return {k[1]: v for k, v in self._adjoints.items() if isinstance(k, tuple)}
+
+
+def tangent_param(param, user_names):
+    """The keyword through which a forward-mode function takes the tangent of `param`.
+
+    Callers compute it from the callee's own names, so it must not depend on
+    anything else: `x_dot`, or `x_dot_`, `x_dot__`... if the user's code has that name.
+    """
+    name = param + "_dot"
+    while name in user_names:
+        name += "_"
+    return name
+
+
+def user_names(info):
+    """Every name the user's function (and its closure) uses: generated names avoid them."""
+    from . import astlib as A
+    return set(A.names_in(info.tree)) | set(info.closure)

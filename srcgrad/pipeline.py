@@ -20,7 +20,7 @@ from . import closures, codegen, controlflow, fence, inplace, loader, normalize,
 from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
-from .naming import Namer
+from .naming import Namer, user_names
 from .optimize import adjoints, copyprop, deadcode, renest, simplify
 from .reverse import Reverser, global_ref
 from .rules import registry
@@ -112,6 +112,7 @@ class Compilation:
         self.queue = []
         self.display = Namer()
         self.infos = {}
+        self.top = None
 
     # --- units -----------------------------------------------------------------------------
 
@@ -161,8 +162,7 @@ def transform(unit, ctx):
     """Run every stage on one unit, filling in its trees and text."""
     info = unit.info
     lifted = closures.lift(info)
-    user_names = set(A.names_in(info.tree)) | set(info.closure)
-    namer = Namer(user_names | _reserved_names())
+    namer = Namer(user_names(info) | _reserved_names())
     unit.names = {k: namer.fresh(k) for k in ("stack", "push", "pop", "tape", "d_out")}
     guards = []
     fn = normalize.normalize(info, namer, lifted, guards)
@@ -331,7 +331,9 @@ _counter = itertools.count(1)
 def compile_split(fn, wrt, kinds, options=None, filename=None):
     """Compile `fn` differentiated with respect to the parameters `wrt` (names).
 
-    options["mode"] is "reverse" (forward/backward pair, the default) or "forward" (jvp).
+    options["mode"] is "reverse" (forward/backward pair, the default) or "forward" (jvp);
+    options["tangent_only"] makes the top jvp function return just the tangent (the
+    form higher derivatives differentiate, so no work is spent on the value's adjoint).
     """
     ctx = Compilation(options)
     info = ctx.info_of(fn)
@@ -340,6 +342,7 @@ def compile_split(fn, wrt, kinds, options=None, filename=None):
         if w not in params:
             raise ArgumentError(f"{info.qualname} has no parameter `{w}`")
     top = ctx.unit(fn, tuple(wrt), kinds, (options or {}).get("mode", "reverse"))
+    ctx.top = top
     ctx.run()
     filename = filename or f"<srcgrad {info.qualname} #{next(_counter)}>"
     return link(ctx, top, filename)

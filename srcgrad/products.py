@@ -59,9 +59,16 @@ def jvp(fn, primals, tangents):
                                     f"but `{p}` has shape {np.shape(value)}")
     kinds = {p: K.of_value(v) for p, v in zip(params, primals)}
     c = cache.get(fn, wrt, kinds, {"mode": "forward"})
-    kw = {p + "_dot": t for p, t in zip(params, tangents) if t is not None}
+    kw = dict(zip(tangent_keywords(c.jvp, len(wrt)), [t for t in tangents if t is not None]))
     out, out_dot = c.jvp(*primals, **kw)
     return out, runtime.as_grad(out_dot, out)
+
+
+def tangent_keywords(jvp_fn, n):
+    """The keyword names of a tangent function's last `n` parameters (the tangents)."""
+    code = jvp_fn.__code__
+    kwonly = code.co_varnames[code.co_argcount:code.co_argcount + code.co_kwonlyargcount]
+    return list(kwonly[len(kwonly) - n:]) if n else []
 
 
 # --- reverse mode ---------------------------------------------------------------------------

@@ -221,8 +221,9 @@ class Reverser:
         site.mutation = mutation
         if not result_active and not (mutation and self._mutation_active(p)):
             return
+        nondiff = t.kind == "nondiff" or (t.rule is not None and t.rule.nondiff)
         if t.kind == "unknown" or t.rule is None or (t.rule.reverse is None and not t.rule.variants):
-            if any(self.adj(a) for a in p.args + list(p.keywords.values())):
+            if not nondiff and any(self.adj(a) for a in p.args + list(p.keywords.values())):
                 what = t.label or "this call"
                 raise self.located_error(
                     NoTemplateError, site,

@@ -137,3 +137,43 @@ def check_grad(f, *args, wrt=0, method="central", eps=None, rtol=1e-5, atol=1e-6
     if verbose:
         print(report)
     return report
+
+
+def check_jvp(f, primals, tangents, eps=1e-6, rtol=1e-5, atol=1e-6):
+    """Compare srcgrad.jvp(f, primals, tangents) with a central difference along the tangents.
+
+    Returns a GradCheck with one entry, "tangent"; the forward-mode counterpart of check_grad.
+    """
+    from .products import jvp
+    value, analytic = jvp(f, primals, tangents)
+    p64 = [_as64(p) for p in primals]
+
+    def moved(step):
+        out = []
+        for p, t in zip(p64, tangents):
+            if t is None:
+                out.append(p)
+                continue
+            q = np.asarray(p, dtype=np.result_type(p, t, np.float64)) + step * np.asarray(t)
+            out.append(float(q) if isinstance(p, float) else q)
+        return out
+
+    def flat(v):
+        if isinstance(v, (tuple, list)):
+            return np.concatenate([flat(u) for u in v]) if v else np.zeros(0)
+        return np.ravel(np.asarray(v, dtype=np.result_type(v, np.float64)))
+
+    numeric = (flat(f(*moved(eps))) - flat(f(*moved(-eps)))) / (2 * eps)
+    a = flat(analytic)
+    report = GradCheck(getattr(f, "__qualname__", repr(f)), "central, along the tangent")
+    if a.shape != numeric.shape:
+        report.arguments.append(ArgumentCheck("tangent", np.inf, np.inf, (), False, a, numeric))
+        return report
+    err = np.abs(a - numeric)
+    worst = (int(np.argmax(err)),) if err.size else ()
+    rel = err / np.maximum(np.abs(numeric), 1e-300)
+    ok = bool(np.all(err <= atol + rtol * np.abs(numeric)))
+    ok = ok and bool(np.allclose(flat(value), flat(f(*p64)), rtol=1e-9, atol=1e-12))
+    report.arguments.append(ArgumentCheck("tangent", float(err.max()) if err.size else 0.0,
+                                          float(rel.max()) if rel.size else 0.0, worst, ok, a, numeric))
+    return report

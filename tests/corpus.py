@@ -965,6 +965,14 @@ def lst_append_array(x):
     return np.sum(np.array(hs) ** 2)
 
 
+@case(V(4), S(), wrt=1)
+def constant_argument_becomes_active(x, k):
+    # regression (forward mode): `x` is not differentiated but is overwritten by an active value
+    for i in range(3):
+        x = x + 0.1 * np.tanh(k * x[::-1])
+    return np.sum(x * x)
+
+
 @case(S())
 def lst_fresh_list_each_iteration(x):
     # regression: the list's previous value is a placeholder before the first iteration

@@ -100,12 +100,12 @@ def finalize(fn, seed, add_helper):
                 st.value = A.call(add_helper(), [A.name(target), st.value])
 
     rewrite(fn.body)
-    first = _live_in(fn.body)
+    first = live_in(fn.body)
     fn.body = [A.assign(A.store(n), A.const(0)) for n in sorted(first & names)] + fn.body
     return fn
 
 
-def _live_in(stmts):
+def live_in(stmts):
     """Names that may be read before they are assigned."""
     lead = A.pass_()
     live = flow.live_after([lead] + list(stmts), set())
