@@ -339,6 +339,28 @@ def parse(source):
     return gast.parse(source)
 
 
+_module_trees = {}
+
+
+def parse_function_at(filename, lines, lineno, name):
+    """The gast FunctionDef `name` starting (decorators included) at `lineno` of a file.
+
+    Each file is parsed once with `ast` and only the wanted function is converted,
+    which keeps importing a table of hundreds of templates fast.  Line numbers are
+    the file's.  None if the function is not found (e.g. the file changed).
+    """
+    import ast
+    index = _module_trees.get(filename)
+    if index is None:
+        index = _module_trees[filename] = {}
+        for node in ast.walk(ast.parse("".join(lines))):
+            if isinstance(node, ast.FunctionDef):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                index[(node.name, first)] = index[(node.name, node.lineno)] = node
+    node = index.get((name, lineno))
+    return gast.ast_to_gast(node) if node is not None else None
+
+
 def parse_expr(source):
     return gast.parse(source).body[0].value
 

@@ -19,6 +19,7 @@ import threading
 
 from . import astlib as A
 from . import codegen, loader, runtime
+from .runtime import ops
 from .analysis.kinds import NUMERIC
 from .errors import NoTemplateError
 from .naming import Namer
@@ -92,7 +93,9 @@ def _build(rule, tpl, n_args, active, keywords, kinds):
     except BindError as exc:
         raise NoTemplateError(f"{rule.name}: {exc}") from None
     active_names = {n for n, a in zip(arg_names, active) if a}
-    adj = {n: namer.fresh("d_" + n) for n in active_names}
+    # an in-place primitive (`d[x] = ...` in its template) hands x's adjoint on: it starts as d_z
+    updated = [mapping[p].id for p in sorted(tpl.sets) if A.is_name(mapping.get(p))]
+    adj = {n: namer.fresh("d_" + n) for n in sorted(active_names | set(updated))}
 
     def adjoint(node):
         if isinstance(node, A.Name):
@@ -106,6 +109,9 @@ def _build(rule, tpl, n_args, active, keywords, kinds):
                      lambda o: (A.is_const(o) and not isinstance(o.value, (str, type(None))))
                      or kind_of.get(getattr(o, "id", None)) == "num")
     body = expand(tpl, A.name("z"), mapping, varargs, adjoint, namer, frozenset(elide))
+    # a copy: helpers such as zero_at update it in place, and d_z belongs to the caller
+    body = [A.assign(A.store(adj[n]), A.call(global_ref(ops.fresh, "fresh"), [A.name("d_z")]))
+            for n in updated] + body
     for node in body:
         info = A.anno(node, "adjoint")
         if info is not None:
@@ -114,13 +120,13 @@ def _build(rule, tpl, n_args, active, keywords, kinds):
         .replace("]", "").replace(" ", "").replace("=", "_").replace(",", "_").replace("(", "") \
         .replace(")", "") + "_pullback"
     name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
-    results = [A.name(adj[n]) if n in adj else A.const(None) for n in arg_names]
+    results = [A.name(adj[n]) if n in active_names else A.const(None) for n in arg_names]
     body.append(A.return_(A.tuple_(results)))
     fn = A.function(name, ["d_z", "z"] + arg_names, body, kwonly=list(keywords),
                     kw_defaults=[None] * len(keywords))
     simplify.simplify(fn)
     adjoints.finalize(fn, "d_z", lambda: global_ref(runtime.add, "add"))
-    deadcode.eliminate(fn, [adj[n] for n in adj])
+    deadcode.eliminate(fn, [adj[n] for n in active_names])
     simplify.simplify(fn)
     cells = {}
     for node in A.walk(fn):

@@ -205,8 +205,10 @@ class Reverser:
         t = p.target
         result_active = p.result is not None and p.result in self.active and not isinstance(st, A.AugAssign)
         if t.kind == "copy":
+            src = p.args[0]
+            if A.is_name(src) and src.id == p.result:
+                return                          # `x = x` changes nothing, its adjoint included
             if result_active:
-                src = p.args[0]
                 code = []
                 if self.adj(src):
                     code.append(self.acc(src.id, A.name(self.namer.adjoint(p.result))))

@@ -34,6 +34,7 @@ and is otherwise marked non-differentiable (its result never carries gradient).
 """
 
 import inspect
+import linecache
 from dataclasses import dataclass, field
 
 from .. import astlib as A
@@ -232,19 +233,8 @@ def _diff_params(tpl):
 def parse_template(fn, marker=None):
     """Parse and check a template; `marker` is "d" (reverse) or "t" (forward)."""
     marker = marker or ADJOINT
-    try:
-        lines, start = inspect.getsourcelines(fn)
-    except OSError as exc:
-        raise TemplateError(f"cannot read the source of template {fn.__qualname__}: {exc}") from None
-    filename = inspect.getsourcefile(fn) or fn.__code__.co_filename
-    text = "".join(lines)
-    indented = text[:1].isspace()
-    tree = A.parse(("if 1:\n" + text) if indented else text)
-    fdef = (tree.body[0].body if indented else tree.body)[0]
-    shift = start - 1 - (1 if indented else 0)
-    for node in A.walk(fdef):
-        if getattr(node, "lineno", None) is not None:
-            node.lineno += shift
+    fdef = _parse_def(fn)
+    filename = fn.__code__.co_filename
     sig = inspect.signature(fn)
     params, varargs, defaults = [], None, {}
     for p in sig.parameters.values():
@@ -264,6 +254,29 @@ def parse_template(fn, marker=None):
                    marker=marker)
     _validate(tpl, fn)
     return tpl
+
+
+def _parse_def(fn):
+    """The template's FunctionDef, with the line numbers of its file."""
+    filename = fn.__code__.co_filename
+    start = fn.__code__.co_firstlineno
+    lines = linecache.getlines(filename)
+    fdef = A.parse_function_at(filename, lines, start, fn.__name__) if lines else None
+    if fdef is not None:
+        return fdef
+    try:                                     # no file on disk: ask inspect, then parse the block
+        block, start = inspect.getsourcelines(fn)
+    except OSError as exc:
+        raise TemplateError(f"cannot read the source of template {fn.__qualname__}: {exc}") from None
+    text = "".join(block)
+    indented = text[:1].isspace()
+    tree = A.parse(("if 1:\n" + text) if indented else text)
+    fdef = (tree.body[0].body if indented else tree.body)[0]
+    shift = start - 1 - (1 if indented else 0)
+    for node in A.walk(fdef):
+        if getattr(node, "lineno", None) is not None:
+            node.lineno += shift
+    return fdef
 
 
 def _validate(tpl, fn):
