@@ -12,7 +12,7 @@ from .source import unwrap
 
 
 class GradFunction:
-    def __init__(self, fn, wrt=0, preserve_result=False, with_value=False):
+    def __init__(self, fn, wrt=0, preserve_result=False, with_value=False, has_aux=False):
         self.inner = fn if isinstance(fn, GradFunction) else None
         if self.inner is not None:                # grad(grad(f)): transform generated code
             from .higher import derivative_function
@@ -23,6 +23,7 @@ class GradFunction:
         self.wrt, self.single = _wrt_names(self.fn, self.params, wrt)
         self.preserve_result = preserve_result
         self.with_value = with_value
+        self.has_aux = has_aux
         self._compiled = {}
         self.__name__ = f"grad_{getattr(self.fn, '__name__', 'f')}"
         self.__doc__ = f"Gradient of {self.fn.__qualname__} with respect to {', '.join(self.wrt)}."
@@ -56,17 +57,25 @@ class GradFunction:
             _check_wrt_value(self.fn, w, values[w])
         c = self.compiled_for(kinds)
         out, tape = c.forward(*args, **kwargs)
+        if self.has_aux:
+            if not isinstance(out, tuple) or len(out) != 2:
+                raise ArgumentError(f"has_aux=True: {self.fn.__qualname__} must return a pair "
+                                    f"(loss, aux), but returned {_describe(out)}")
+            out, aux = out
         if np.size(out) != 1 or np.iscomplexobj(out):
             raise ArgumentError(
                 f"{self.fn.__qualname__} returned {_describe(out)}; grad needs a real scalar output. "
                 "For array outputs use a vector-Jacobian product (srcgrad.vjp).")
-        raw = c.backward(tape, runtime.seed_like(out))
+        seed = runtime.seed_like(out)
+        raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
         if len(self.wrt) == 1:
             raw = (raw,)
         grads = tuple(runtime.as_grad(g, values[w]) for g, w in zip(raw, self.wrt))
         result = grads[0] if self.single else grads
         if self.with_value:
-            return out, result
+            return ((out, aux), result) if self.has_aux else (out, result)
+        if self.has_aux:
+            result = (result, aux)
         if self.preserve_result:
             return result, out
         return result
@@ -120,16 +129,19 @@ def _check_wrt_value(fn, name, value):
             "srcgrad differentiates with respect to floating-point arrays: convert it with .astype(float)")
 
 
-def grad(fn=None, wrt=0, *, preserve_result=False):
-    """The gradient function of `fn` with respect to the argument(s) `wrt`."""
+def grad(fn=None, wrt=0, *, preserve_result=False, has_aux=False):
+    """The gradient function of `fn` with respect to the argument(s) `wrt`.
+
+    has_aux=True: `fn` returns `(loss, aux)`; the gradient function returns `(grads, aux)`.
+    """
     if fn is None:
-        return lambda f: GradFunction(f, wrt, preserve_result)
-    return GradFunction(fn, wrt, preserve_result)
+        return lambda f: GradFunction(f, wrt, preserve_result, has_aux=has_aux)
+    return GradFunction(fn, wrt, preserve_result, has_aux=has_aux)
 
 
-def value_and_grad(fn, wrt=0):
-    """A function returning (value, gradient) of `fn`."""
-    return GradFunction(fn, wrt, with_value=True)
+def value_and_grad(fn, wrt=0, *, has_aux=False):
+    """A function returning (value, gradient) of `fn` (`((value, aux), gradient)` with has_aux)."""
+    return GradFunction(fn, wrt, with_value=True, has_aux=has_aux)
 
 
 def source(fn, wrt=0, kinds=None, mode="reverse"):

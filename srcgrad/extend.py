@@ -1,4 +1,4 @@
-"""Extension points: custom derivative templates and non-differentiable marks.
+"""Extension points: custom derivative templates, custom primitives, opting out of gradients.
 
     @srcgrad.adjoint(my_function)
     def my_function_adjoint(z, x, y):
@@ -23,8 +23,45 @@ def adjoint(*functions, when=None, elementwise=False):
     return register
 
 
+def tangent(*functions, when=None, elementwise=False):
+    """Register the decorated template as the forward-mode derivative of `functions`."""
+    def register(template):
+        registry.forward(*functions, when=when, elementwise=elementwise)(template)
+        cache.invalidate_registry()
+        return template
+    return register
+
+
+def primitive(fn):
+    """Treat the user function `fn` as a primitive: its body is run, never transformed.
+
+        @srcgrad.primitive
+        def softclip(x):
+            return np.log1p(np.exp(x)) - np.log1p(np.exp(x - 1.0))
+
+        @softclip.adjoint
+        def softclip_adjoint(z, x):
+            d[x] += d[z] * (expit(x) - expit(x - 1.0))
+
+    Until a template is attached, differentiating through it is an error naming it.
+    """
+    registry._rule(fn)
+    fn.adjoint = adjoint(fn)
+    fn.tangent = tangent(fn)
+    cache.invalidate_registry()
+    return fn
+
+
 def nondifferentiable(*functions):
     """Mark functions whose results never carry gradient."""
     registry.nondifferentiable(*functions)
     cache.invalidate_registry()
     return functions[0] if len(functions) == 1 else functions
+
+
+def stop_gradient(x):
+    """`x` itself, seen by srcgrad as a constant: no gradient flows back through it."""
+    return x
+
+
+registry.nondifferentiable(stop_gradient)

@@ -39,12 +39,13 @@ class GradCheck:
         return self.ok
 
     def __str__(self):
+        w = max([12] + [len(a.name) for a in self.arguments])
         lines = [f"gradient check of {self.function} ({self.method} differences): "
                  f"{'OK' if self.ok else 'MISMATCH'}",
-                 f"  {'argument':<12} {'max abs err':>12} {'max rel err':>12}  worst index"]
+                 f"  {'argument':<{w}} {'max abs err':>12} {'max rel err':>12}  worst index"]
         for a in self.arguments:
             flag = "" if a.ok else "   <-- mismatch"
-            lines.append(f"  {a.name:<12} {a.max_abs:12.3e} {a.max_rel:12.3e}  {a.worst_index}{flag}")
+            lines.append(f"  {a.name:<{w}} {a.max_abs:12.3e} {a.max_rel:12.3e}  {a.worst_index}{flag}")
         return "\n".join(lines)
 
     def assert_ok(self):
@@ -58,12 +59,81 @@ def _as64(x):
         return x.astype(np.float64)
     if isinstance(x, np.floating):
         return float(x)
+    if isinstance(x, (list, tuple, dict)):
+        return _map_tree(x, _as64)
     return x
 
 
+# --- containers: the leaves of nested lists, tuples and dicts ---------------------------------
+
+def _is_container(x):
+    return isinstance(x, (list, tuple, dict))
+
+
+def _items(x):
+    return x.items() if isinstance(x, dict) else enumerate(x)
+
+
+def _map_tree(x, fn):
+    if isinstance(x, dict):
+        return {k: _map_tree(v, fn) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        items = [_map_tree(v, fn) for v in x]
+        return items if isinstance(x, list) else type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+    return fn(x)
+
+
+def _leaves(x, path=()):
+    """(path, leaf) for every float or array leaf; integers and other values are constants."""
+    if _is_container(x):
+        for k, v in _items(x):
+            yield from _leaves(v, path + (k,))
+    elif isinstance(x, (float, complex, np.floating, np.complexfloating)) or \
+            (isinstance(x, np.ndarray) and x.dtype.kind in "fc"):
+        yield path, x
+
+
+def _replaced(x, path, value):
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(x, dict):
+        out = dict(x)
+        out[head] = _replaced(x[head], rest, value)
+        return out
+    items = list(x)
+    items[head] = _replaced(x[head], rest, value)
+    return items if isinstance(x, list) else type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+
+
+def _get(x, path):
+    for k in path:
+        x = x[k]
+    return x
+
+
+def _label(name, path):
+    return name + "".join(f"[{k!r}]" for k in path)
+
+
 def numerical_grad(f, args, kwargs, index, method="central", eps=None):
-    """d f / d args[index] by finite differences (float64), shaped like the argument."""
+    """d f / d args[index] by finite differences (float64), shaped like the argument.
+
+    A container argument (nested lists, tuples, dicts) gives a container of the same
+    structure, with None at leaves that are not floating-point.
+    """
     x = args[index]
+    if _is_container(x):
+        result = _map_tree(x, lambda leaf: None)
+        for path, leaf in _leaves(x):
+            def at_leaf(value, *rest, path=path):
+                a = list(rest)
+                a.insert(index, _replaced(x, path, value))
+                return f(*a, **kwargs)
+            others = [a for i, a in enumerate(args) if i != index]
+            result = _replaced(result, path, numerical_grad(at_leaf, [leaf] + others, {}, 0,
+                                                            method, eps))
+        return result
     scalar = not isinstance(x, np.ndarray)
     base = np.array(x, dtype=np.complex128 if np.iscomplexobj(x) else np.float64)
     flat = base.reshape(-1)
@@ -120,23 +190,32 @@ def check_grad(f, *args, wrt=0, method="central", eps=None, rtol=1e-5, atol=1e-6
     for name, value in zip(g.wrt, analytic):
         index = params.index(name)
         numeric = numerical_grad(fn, args64, kwargs, index, method, eps)
-        a = np.asarray(value, dtype=np.result_type(numeric, np.float64))
-        n = np.asarray(numeric)
-        if a.shape != n.shape:
-            report.arguments.append(ArgumentCheck(name, np.inf, np.inf, (), False, value, numeric))
-            continue
-        err = np.abs(a - n)
-        bad = err > atol + rtol * np.abs(n)
-        rel = err / np.maximum(np.abs(n), 1e-300)
-        worst = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
-        finite_ok = np.array_equal(np.isfinite(a), np.isfinite(n))
-        report.arguments.append(ArgumentCheck(
-            name, float(np.max(err)) if err.size else 0.0, float(np.max(rel)) if rel.size else 0.0,
-            tuple(int(i) for i in worst), bool(not np.any(bad[np.isfinite(n)])) and finite_ok,
-            value, numeric))
+        if _is_container(args64[index]):
+            for path, _ in _leaves(args64[index]):
+                report.arguments.append(_compare(_label(name, path), _get(value, path),
+                                                 _get(numeric, path), rtol, atol))
+        else:
+            report.arguments.append(_compare(name, value, numeric, rtol, atol))
     if verbose:
         print(report)
     return report
+
+
+def _compare(name, value, numeric, rtol, atol):
+    """One ArgumentCheck: srcgrad's `value` against the numerical derivative."""
+    a = np.asarray(value, dtype=np.result_type(numeric, np.float64))
+    n = np.asarray(numeric)
+    if a.shape != n.shape:
+        return ArgumentCheck(name, np.inf, np.inf, (), False, value, numeric)
+    err = np.abs(a - n)
+    bad = err > atol + rtol * np.abs(n)
+    rel = err / np.maximum(np.abs(n), 1e-300)
+    worst = np.unravel_index(np.argmax(err), err.shape) if err.size else ()
+    finite_ok = np.array_equal(np.isfinite(a), np.isfinite(n))
+    return ArgumentCheck(
+        name, float(np.max(err)) if err.size else 0.0, float(np.max(rel)) if rel.size else 0.0,
+        tuple(int(i) for i in worst), bool(not np.any(bad[np.isfinite(n)])) and finite_ok,
+        value, numeric)
 
 
 def check_jvp(f, primals, tangents, eps=1e-6, rtol=1e-5, atol=1e-6):

@@ -4,6 +4,24 @@ import math
 
 import numpy as np
 
+import srcgrad
+from srcgrad import stop_gradient
+
+
+@srcgrad.primitive
+def softclip(x):
+    """A smooth clip to [0, 1]; srcgrad runs it as is and uses the template below."""
+    return np.log1p(np.exp(x)) - np.log1p(np.exp(x - 1.0))
+
+
+def _expit(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+@softclip.adjoint
+def softclip_adjoint(z, x):
+    d[x] += d[z] * (_expit(x) - _expit(x - 1.0))  # noqa: F821
+
 
 def poly(x):
     return 3.0 * x ** 3 + 2.0 * x * x + x
@@ -66,3 +84,23 @@ def euler(x, k):
     for i in range(5):
         x = x + 0.1 * np.tanh(k * x[::-1])
     return x
+
+
+def loss_with_aux(w, x):
+    pred = np.tanh(x @ w)
+    return np.sum(pred * pred), pred
+
+
+def stopped(x):
+    return x * stop_gradient(x * x)
+
+
+def softclip_user(x):
+    return np.sum(softclip(x) * x)
+
+
+def tree_loss(params, x):
+    h = np.tanh(x @ params["W"] + params["b"])
+    for layer in params["layers"]:
+        h = np.tanh(h @ layer[0]) * layer[1]
+    return np.sum(h * h)
