@@ -12,7 +12,8 @@ from .source import unwrap
 
 
 class GradFunction:
-    def __init__(self, fn, wrt=0, preserve_result=False, with_value=False, has_aux=False):
+    def __init__(self, fn, wrt=0, preserve_result=False, with_value=False, has_aux=False,
+                 holomorphic=False):
         self.inner = fn if isinstance(fn, GradFunction) else None
         if self.inner is not None:                # grad(grad(f)): transform generated code
             from .higher import derivative_function
@@ -24,6 +25,7 @@ class GradFunction:
         self.preserve_result = preserve_result
         self.with_value = with_value
         self.has_aux = has_aux
+        self.holomorphic = holomorphic
         self._compiled = {}
         self.__name__ = f"grad_{getattr(self.fn, '__name__', 'f')}"
         self.__doc__ = f"Gradient of {self.fn.__qualname__} with respect to {', '.join(self.wrt)}."
@@ -62,15 +64,18 @@ class GradFunction:
                 raise ArgumentError(f"has_aux=True: {self.fn.__qualname__} must return a pair "
                                     f"(loss, aux), but returned {_describe(out)}")
             out, aux = out
-        if np.size(out) != 1 or np.iscomplexobj(out):
+        if np.size(out) != 1 or (np.iscomplexobj(out) and not self.holomorphic):
             raise ArgumentError(
-                f"{self.fn.__qualname__} returned {_describe(out)}; grad needs a real scalar output. "
+                f"{self.fn.__qualname__} returned {_describe(out)}; grad needs a real scalar output "
+                "(or holomorphic=True for a complex function that is complex-differentiable). "
                 "For array outputs use a vector-Jacobian product (srcgrad.vjp).")
         seed = runtime.seed_like(out)
         raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
         if len(self.wrt) == 1:
             raw = (raw,)
         grads = tuple(runtime.as_grad(g, values[w]) for g, w in zip(raw, self.wrt))
+        if not self.holomorphic:            # carried cotangents -> PyTorch's convention
+            grads = runtime.conj_complex(grads)
         result = grads[0] if self.single else grads
         if self.with_value:
             return ((out, aux), result) if self.has_aux else (out, result)
@@ -129,14 +134,17 @@ def _check_wrt_value(fn, name, value):
             "srcgrad differentiates with respect to floating-point arrays: convert it with .astype(float)")
 
 
-def grad(fn=None, wrt=0, *, preserve_result=False, has_aux=False):
+def grad(fn=None, wrt=0, *, preserve_result=False, has_aux=False, holomorphic=False):
     """The gradient function of `fn` with respect to the argument(s) `wrt`.
 
     has_aux=True: `fn` returns `(loss, aux)`; the gradient function returns `(grads, aux)`.
+    Complex arguments of a real loss get PyTorch's convention (`z -= lr * grad` descends);
+    holomorphic=True differentiates a complex-valued holomorphic function: f'(z).
     """
+    options = dict(has_aux=has_aux, holomorphic=holomorphic)
     if fn is None:
-        return lambda f: GradFunction(f, wrt, preserve_result, has_aux=has_aux)
-    return GradFunction(fn, wrt, preserve_result, has_aux=has_aux)
+        return lambda f: GradFunction(f, wrt, preserve_result, **options)
+    return GradFunction(fn, wrt, preserve_result, **options)
 
 
 def value_and_grad(fn, wrt=0, *, has_aux=False):

@@ -1,6 +1,7 @@
 """The template registry and its tables.  Importing this package fills the registry."""
 
-from . import (constructs, derivative_code, mathfuncs, numpy_elementwise, numpy_linalg,  # noqa: F401
+from . import (complex_numbers, constructs, derivative_code, mathfuncs, numpy_elementwise,  # noqa: F401
+               numpy_linalg,
                numpy_reductions, numpy_shape, operators, pybuiltins)
 from .registry import RULES, Rule, Template, attribute, lookup, method, nondifferentiable, reverse
 

@@ -310,10 +310,30 @@ def seed_like(out):
 # --- helpers specific to some rules ------------------------------------------------
 
 def sign(x):
-    """Sign with sign(0) = 0, cheap for Python floats."""
+    """The derivative factor of |x|: sign(x) with sign(0) = 0, cheap for Python floats.
+
+    For complex x it is conj(x) / |x|, the factor of the conjugated cotangents
+    generated code carries (see rules/complex_numbers.py).
+    """
     if type(x) is float or type(x) is int:
         return (x > 0) - (x < 0)
+    if np.iscomplexobj(x):
+        return np.conj(np.sign(x))
     return np.sign(x)
+
+
+def conj_complex(g):
+    """Conjugate the complex leaves of a gradient (from carried cotangents to PyTorch's)."""
+    if isinstance(g, (complex, np.complexfloating)) or (type(g) is _ndarray and g.dtype.kind == "c"):
+        return np.conj(g) if type(g) is _ndarray else type(g)(np.conj(g))
+    if type(g) is list:
+        return [conj_complex(v) for v in g]
+    if isinstance(g, tuple):
+        items = [conj_complex(v) for v in g]
+        return type(g)(*items) if hasattr(g, "_fields") else tuple(items)
+    if type(g) is dict:
+        return {k: conj_complex(v) for k, v in g.items()}
+    return g
 
 
 def sequence(obj):
