@@ -46,7 +46,7 @@ class GradFunction:
             if self.inner is not None:            # the inner derivative, specialized to kinds
                 from .higher import derivative_function
                 fn = derivative_function(self.inner, kinds)
-            c = self._compiled[key] = cache.get(fn, self.wrt, kinds)
+            c = self._compiled[key] = cache.get(fn, self.wrt, kinds, pipeline.options_from_env())
             self._last = c
         return c
 

@@ -11,6 +11,7 @@ together.  The result keeps each stage's output for inspection.
 
 import builtins
 import itertools
+import os
 import types
 from dataclasses import dataclass, field
 
@@ -172,7 +173,10 @@ def transform(unit, ctx):
     fn = inplace.lower_scalars(fn, kinds, namer)
     ret = fn.body[-1].value
     output = ret.id if isinstance(ret, A.Name) else None
+    off = set(ctx.options.get("disable", ()))
     active, varied, useful = activity.analyze(fn, unit.wrt, output)
+    if "activity" in off:              # for measurement: adjoints for everything on a path
+        active = varied | useful
     alias_info = aliases.analyze(fn, kinds, varied, useful, info)
     if unit.mode == "forward":
         jvp = ForwardPass(unit, fn, kinds, active, namer, ctx).build()
@@ -188,27 +192,57 @@ def transform(unit, ctx):
         return
     rev = Reverser(unit, fn, kinds, active, alias_info, namer, ctx)
     forward, backward, _ = rev.build()
-    seed = A.anno(backward, "seed")
-    simplify.simplify(backward)
-    adjoints.finalize(backward, seed, lambda: global_ref(runtime.add, "add"))
-    fwd_vars = {n.id for n in A.walk(forward) if isinstance(n, A.Name)}
-    bwd_locals = {n.id for n in A.walk(backward) if isinstance(n, A.Name)
-                  and isinstance(n.ctx, A.Store)} - fwd_vars
-    returned = [n.id for n in A.walk(backward.body[-1]) if isinstance(n, A.Name)]
-    deadcode.eliminate(backward, returned)
-    copyprop.propagate(backward, bwd_locals)
-    deadcode.eliminate(backward, returned)
-    simplify.simplify(backward)
-    deadcode.eliminate(backward, returned)        # simplification leaves self-copies
-    copyprop.propagate(backward, bwd_locals)
-    deadcode.eliminate(backward, returned)
-    keep = {n.id for n in A.walk(backward) if isinstance(n, A.Name)} | _pushed(forward)
-    renest.renest(forward, namer.temps, keep)
+    optimize_pair(forward, backward, namer, off)
     codegen.annotate(forward, info.filename)
     codegen.annotate(backward, info.filename, prefix="grad of: ")
     unit.forward, unit.backward = forward, backward
     unit.guards = guards
     unit.text = codegen.to_source([forward, backward])
+
+
+PASSES = ("activity", "tbr", "first-assignment", "simplify", "copyprop", "deadcode", "renest")
+
+
+def options_from_env():
+    """Compilation options from the environment: SRCGRAD_DISABLE_PASSES=tbr,copyprop,...
+
+    Switching passes off is for measuring what each contributes (benchmarks/); the
+    gradients stay correct, only slower or larger.
+    """
+    names = [n.strip() for n in os.environ.get("SRCGRAD_DISABLE_PASSES", "").split(",") if n.strip()]
+    unknown = [n for n in names if n not in PASSES]
+    if unknown:
+        raise ArgumentError(f"SRCGRAD_DISABLE_PASSES: unknown pass {unknown[0]!r} "
+                            f"(passes: {', '.join(PASSES)})")
+    return {"disable": tuple(sorted(names))} if names else {}
+
+
+def optimize_pair(forward, backward, namer, off=frozenset()):
+    """Clean-up passes on a forward/backward pair; `off` names passes to skip (for measurement)."""
+    seed = A.anno(backward, "seed")
+    on = {p: p not in off for p in PASSES}
+    if on["simplify"]:
+        simplify.simplify(backward)
+    adjoints.finalize(backward, seed, lambda: global_ref(runtime.add, "add"),
+                      first_assignment=on["first-assignment"])
+    fwd_vars = {n.id for n in A.walk(forward) if isinstance(n, A.Name)}
+    bwd_locals = {n.id for n in A.walk(backward) if isinstance(n, A.Name)
+                  and isinstance(n.ctx, A.Store)} - fwd_vars
+    returned = [n.id for n in A.walk(backward.body[-1]) if isinstance(n, A.Name)]
+    for _ in range(2):             # simplification leaves copies and self-copies behind
+        if on["deadcode"]:
+            deadcode.eliminate(backward, returned)
+        if on["copyprop"]:
+            copyprop.propagate(backward, bwd_locals)
+        if on["deadcode"]:
+            deadcode.eliminate(backward, returned)
+        if on["simplify"]:
+            simplify.simplify(backward)
+    if on["deadcode"]:
+        deadcode.eliminate(backward, returned)
+    if on["renest"]:
+        keep = {n.id for n in A.walk(backward) if isinstance(n, A.Name)} | _pushed(forward)
+        renest.renest(forward, namer.temps, keep)
 
 
 def _tangent_reads(fn, tangents):

@@ -379,6 +379,7 @@ class Reverser:
         """
         for site in sites:
             node = site.fwd
+            rs = rs | self.read_anywhere        # empty unless the analysis is switched off
             if isinstance(node, A.If):
                 rs = rs | site.header_reads
                 r1 = self.tbr(site.blocks[0], rs, saves, multi_defs, in_loop)
@@ -430,6 +431,10 @@ class Reverser:
             for v in site.defs:
                 def_count[v] = def_count.get(v, 0) + 1
         multi = {v for v, n in def_count.items() if n > 1 or v in params}
+        self.read_anywhere = set()
+        if "tbr" in self.ctx.options.get("disable", ()):     # for measurement: save every read value
+            for site, _, _ in _walk_sites(sites):
+                self.read_anywhere |= site.reads_before | site.reads_after | set(site.header_reads)
         while True:
             saves = set()
             end_rs = self.tbr(sites, set(), saves, multi)

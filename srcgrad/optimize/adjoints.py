@@ -77,7 +77,7 @@ def _zero_states(stmts, zero, states):
     return zero
 
 
-def finalize(fn, seed, add_helper):
+def finalize(fn, seed, add_helper, first_assignment=True):
     names = _adjoint_names(fn) - {seed}
     owned = _owned(fn)
     states = {}
@@ -92,7 +92,7 @@ def finalize(fn, seed, add_helper):
                 continue
             kind = info[2]
             target = st.targets[0].id
-            if target in states.get(id(st), set()) and target not in owned:
+            if first_assignment and target in states.get(id(st), set()) and target not in owned:
                 continue                       # first contribution: d_x = e
             if kind in ARITH:
                 st.value = A.binop(A.name(target), "+", st.value)
