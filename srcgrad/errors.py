@@ -70,3 +70,21 @@ class InPlaceError(LocatedError):
 
 class TemplateError(LocatedError):
     """A derivative template is malformed (reported when it is registered)."""
+
+
+# --- the Tensor facade: also RuntimeErrors, as PyTorch raises in the same situations ----------
+
+class TensorError(SrcgradError, RuntimeError):
+    """A Tensor operation or backward pass cannot be done as asked."""
+
+
+class GraphFreedError(TensorError):
+    """Backward through a node whose saved values were freed by an earlier backward."""
+
+
+class InplaceModifiedError(TensorError):
+    """A value saved for backward was modified in place afterwards."""
+
+
+class UnsupportedOpError(TensorError):
+    """A NumPy function with no derivative template was called on a Tensor that requires grad."""

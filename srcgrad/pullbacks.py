@@ -94,7 +94,8 @@ def _build(rule, tpl, n_args, active, keywords, kinds):
         raise NoTemplateError(f"{rule.name}: {exc}") from None
     active_names = {n for n, a in zip(arg_names, active) if a}
     # an in-place primitive (`d[x] = ...` in its template) hands x's adjoint on: it starts as d_z
-    updated = [mapping[p].id for p in sorted(tpl.sets) if A.is_name(mapping.get(p))]
+    updated = [mapping[p].id for p in sorted(tpl.sets) if A.is_name(mapping.get(p))] \
+        if rule.inplace else []
     adj = {n: namer.fresh("d_" + n) for n in sorted(active_names | set(updated))}
 
     def adjoint(node):

@@ -21,7 +21,7 @@ def getitem(z, x, index):
     d[x] = add_at(d[x], x, index, d[z])
 
 
-@reverse(SETITEM, name="x[index] = v")
+@reverse(SETITEM, name="x[index] = v", inplace=True)
 def setitem(z, x, index, v):
     d[v] += unbroadcast(grad_at(d[x], index), v)
     d[x] = zero_at(d[x], index)
@@ -39,30 +39,30 @@ def build_dict(z, keys, *values):
         d[values[i]] += item_grad(d[z], keys[i])
 
 
-@reverse(method("append"), name="list.append")
+@reverse(method("append"), name="list.append", inplace=True)
 def append(z, self, item):
     d[item] += last_grad(d[self])
     d[self] = drop_last(d[self])
 
 
 # In-place arithmetic on arrays (x += y ...).  `x` is the value before the update.
-@reverse("inplace:+", name="x += y")
+@reverse("inplace:+", name="x += y", inplace=True)
 def iadd(z, x, y):
     d[y] += unbroadcast(d[x], y)
 
 
-@reverse("inplace:-", name="x -= y")
+@reverse("inplace:-", name="x -= y", inplace=True)
 def isub(z, x, y):
     d[y] += unbroadcast(-d[x], y)
 
 
-@reverse("inplace:*", name="x *= y")
+@reverse("inplace:*", name="x *= y", inplace=True)
 def imul(z, x, y):
     d[y] += unbroadcast(d[x] * x, y)
     d[x] = d[x] * y
 
 
-@reverse("inplace:/", name="x /= y")
+@reverse("inplace:/", name="x /= y", inplace=True)
 def idiv(z, x, y):
     d[y] += unbroadcast(-d[x] * x / (y * y), y)
     d[x] = d[x] / y

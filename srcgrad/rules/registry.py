@@ -83,6 +83,7 @@ class Rule:
     forward: Template | None = None
     forward_variants: list = field(default_factory=list)
     nondiff: bool = False
+    inplace: bool = False
     aliases: bool = False       # the result may share memory with an argument
     elementwise: bool = False   # broadcasting elementwise op: unbroadcast may be elided
     notes: str = ""
@@ -163,7 +164,8 @@ def ranks(*ns):
     return predicate
 
 
-def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, notes="", name=None):
+def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, notes="", name=None,
+            inplace=False):
     """Register the decorated function as the reverse template of each of `objs`.
 
     scalar      -- shorthand for when=all_scalar
@@ -171,6 +173,8 @@ def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, no
                    only where it holds (e.g. plain `g @ y.T` when both are matrices)
     aliases     -- the primitive's result may be a view of an argument
     elementwise -- the primitive broadcasts its arguments elementwise
+    inplace     -- the primitive updates its first argument (x[i] = v, x += y, lst.append):
+                   the adjoint flowing in is that argument's, after the update
     """
     if scalar:
         when = all_scalar
@@ -185,6 +189,7 @@ def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, no
                 rule.reverse = tpl
                 rule.diff_params = tuple(_diff_params(tpl))
             rule.aliases = rule.aliases or aliases
+            rule.inplace = rule.inplace or inplace
             rule.elementwise = rule.elementwise or elementwise
             rule.notes = notes or rule.notes
         return fn
