@@ -70,7 +70,17 @@ class GradFunction:
                 "(or holomorphic=True for a complex function that is complex-differentiable). "
                 "For array outputs use a vector-Jacobian product (srcgrad.vjp).")
         seed = runtime.seed_like(out)
-        raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
+        try:
+            raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
+        except ZeroDivisionError:
+            # Python floats raise where NumPy gives inf or nan (sqrt'(0), 0 ** -1): rerun
+            # on NumPy scalars so the gradient behaves as NumPy would
+            args, kwargs = runtime.numpy_scalars(args), runtime.numpy_scalars(kwargs)
+            out, tape = c.forward(*args, **kwargs)
+            if self.has_aux:
+                out, aux = out
+            seed = np.float64(seed) if type(seed) is float else seed
+            raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
         if len(self.wrt) == 1:
             raw = (raw,)
         grads = tuple(runtime.as_grad(g, values[w]) for g, w in zip(raw, self.wrt))

@@ -75,24 +75,20 @@ _registry_digest = None
 
 
 def registry_digest():
-    """A hash over every registered template (custom ones included).
+    """A hash over the rules users registered (srcgrad.adjoint, primitive, nondifferentiable).
 
-    srcgrad's own templates are covered by `code_digest` (their files are hashed), so
-    only where they are is hashed here; custom templates are hashed by their text.
+    srcgrad's own tables are covered by `code_digest` (their files are hashed), so
+    whether an optional table has loaded yet does not change any key.
     """
     global _registry_digest
     if _registry_digest is None:
-        own = os.path.dirname(os.path.abspath(__file__)) + os.sep
         h = hashlib.sha256()
-        entries = sorted(registry.RULES.values(), key=lambda r: registry.display_name(r.key))
-        for rule in entries:
+        custom = [r for r in registry.RULES.values() if r.custom]
+        for rule in sorted(custom, key=lambda r: registry.display_name(r.key)):
             h.update(registry.display_name(rule.key).encode())
             for tpl in [rule.reverse, rule.forward] + [t for _, t in rule.variants]:
-                if tpl is None:
-                    continue
-                h.update(tpl.where.encode())
-                if not os.path.abspath(tpl.filename).startswith(own):
-                    h.update(A.to_source_text(tpl.body).encode())
+                if tpl is not None:
+                    h.update(tpl.where.encode() + A.to_source_text(tpl.body).encode())
             h.update(b"nondiff" if rule.nondiff else b"")
         _registry_digest = h.hexdigest()
     return _registry_digest

@@ -18,7 +18,7 @@ def adjoint(*functions, when=None, elementwise=False):
     """Register the decorated template as the reverse-mode derivative of `functions`."""
     def register(template):
         registry.reverse(*functions, when=when, elementwise=elementwise)(template)
-        cache.invalidate_registry()
+        _mark_custom(functions)
         return template
     return register
 
@@ -27,7 +27,7 @@ def tangent(*functions, when=None, elementwise=False):
     """Register the decorated template as the forward-mode derivative of `functions`."""
     def register(template):
         registry.forward(*functions, when=when, elementwise=elementwise)(template)
-        cache.invalidate_registry()
+        _mark_custom(functions)
         return template
     return register
 
@@ -48,15 +48,22 @@ def primitive(fn):
     registry._rule(fn)
     fn.adjoint = adjoint(fn)
     fn.tangent = tangent(fn)
-    cache.invalidate_registry()
+    _mark_custom([fn])
     return fn
 
 
 def nondifferentiable(*functions):
     """Mark functions whose results never carry gradient."""
     registry.nondifferentiable(*functions)
-    cache.invalidate_registry()
+    _mark_custom(functions)
     return functions[0] if len(functions) == 1 else functions
+
+
+def _mark_custom(functions):
+    """User rules go into the cache key (built-in tables are covered by srcgrad's own hash)."""
+    for fn in functions:
+        registry.lookup(fn).custom = True
+    cache.invalidate_registry()
 
 
 def stop_gradient(x):

@@ -20,7 +20,7 @@ from .naming import tangent_param, user_names
 from .normalize import prim
 from .optimize.adjoints import live_in
 from .reverse import global_ref, helper
-from .rules.expand import BindError, bind, elidable, expand
+from .rules.expand import BindError, bind, elidable, expand, missing_derivative
 
 
 class ForwardPass:
@@ -111,6 +111,10 @@ class ForwardPass:
             mapping, extra = bind(tpl, list(p.args), dict(p.keywords))
         except BindError as exc:
             raise self.error(st, f"`{t.label}`: {exc}") from None
+        missing = missing_derivative(rule, tpl, mapping, extra, self.tangent)
+        if missing is not None:
+            raise self.error(st, f"`{t.label}` has no forward-mode derivative with respect to its "
+                                 f"argument `{missing}`, which carries a tangent here")
         elide = elidable(rule, tpl, mapping, lambda o: self.kind(o) == NUM)
         result = A.name(p.result) if not mutation else None
 

@@ -22,7 +22,7 @@ from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import adjoints, copyprop, deadcode, renest, simplify
+from .optimize import adjoints, copyprop, deadcode, renest, simplify, tape
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -193,6 +193,8 @@ def transform(unit, ctx):
     rev = Reverser(unit, fn, kinds, active, alias_info, namer, ctx)
     forward, backward, _ = rev.build()
     optimize_pair(forward, backward, namer, off)
+    if "tbr" not in off:
+        tape.trim(forward, backward, unit.names["tape"])
     codegen.annotate(forward, info.filename)
     codegen.annotate(backward, info.filename, prefix="grad of: ")
     unit.forward, unit.backward = forward, backward

@@ -26,7 +26,7 @@ from .analysis.kinds import NUM, _index_rank, atom_kind
 from .errors import NoTemplateError
 from .normalize import builtin_ref, prim
 from .rules import constructs
-from .rules.expand import BindError, bind, elidable, expand
+from .rules.expand import BindError, bind, elidable, expand, missing_derivative
 
 
 @dataclass
@@ -239,12 +239,25 @@ class Reverser:
         arg_kinds = [self.kind(a) for a in p.args]
         tpl = next((v for pred, v in rule.variants if pred(arg_kinds)), rule.reverse)
         if tpl is None:
+            if any(self.adj(a) for a in p.args + list(p.keywords.values())):
+                raise self.located_error(
+                    NoTemplateError, site,
+                    f"no derivative template for `{t.label}` with these argument kinds "
+                    f"({', '.join(arg_kinds)})")
             return
         positional = list(p.args)
         try:
             mapping, extra = bind(tpl, positional, dict(p.keywords))
         except BindError as exc:
             raise self.located_error(NoTemplateError, site, f"`{t.label}`: {exc}") from None
+        missing = missing_derivative(rule, tpl, mapping, extra, self.adj)
+        if missing is not None:
+            raise self.located_error(
+                NoTemplateError, site,
+                f"`{t.label}` has no derivative with respect to its argument `{missing}`, "
+                "which carries gradient here",
+                hint="hint: pass it through srcgrad.stop_gradient if no gradient should flow, "
+                     "or register a template that covers it with @srcgrad.adjoint")
         elide = elidable(rule, tpl, mapping, lambda o: self.kind(o) == NUM)
         if rule.key == constructs.SETITEM and self.kind(p.args[2]) == NUM and \
                 _index_rank(self.kind(p.args[0]), p.args[1], self.kinds, self.info) == 0:

@@ -15,12 +15,12 @@ from ..runtime.ops import fit, fresh, item_tangent
 from .registry import d, forward, nondifferentiable, reverse, t
 
 
-@reverse(ops.fit, name="fit (tangent to result shape)")
+@reverse(ops.fit, name="fit (tangent to result shape)", shape=("result",))
 def fit_adjoint(z, tangent, result):
     d[tangent] += unbroadcast(d[z], tangent)
 
 
-@forward(ops.fit)
+@forward(ops.fit, shape=("result",))
 def fit_tangent(z, tangent, result):
     t[z] += fit(t[tangent], result)
 
@@ -46,12 +46,13 @@ def add_tangent(z, a, b):
     t[z] += add(t[a], t[b])
 
 
-@reverse(ops.item_tangent, aliases=True, name="item_tangent (element of a tangent)")
+@reverse(ops.item_tangent, aliases=True, name="item_tangent (element of a tangent)",
+         shape=("x",))
 def item_tangent_adjoint(z, tx, x, index):
     d[tx] = add_at(d[tx], x, index, d[z])
 
 
-@forward(ops.item_tangent)
+@forward(ops.item_tangent, shape=("x",))
 def item_tangent_tangent(z, tx, x, index):
     t[z] += item_tangent(t[tx], x, index)
 

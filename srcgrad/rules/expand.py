@@ -68,6 +68,44 @@ def bind(tpl, args, keywords):
     return mapping, extra
 
 
+def missing_derivative(rule, tpl, mapping, varargs, has_gradient):
+    """The first parameter bound to an argument that carries gradient but that the template
+    sends no gradient to (`d[p]`/`t[p]` never written), or None.
+
+    Such a call would otherwise give a silent zero; callers turn it into an error.  The
+    argument an in-place primitive updates keeps its adjoint without the template's help.
+    """
+    covered = _marked(tpl)
+    for q in tpl.params[2 if rule.inplace else 1:]:
+        if q == tpl.varargs:
+            if q not in covered and any(has_gradient(a) for a in varargs):
+                return q
+        elif q in mapping and q not in covered and has_gradient(mapping[q]):
+            return q
+    return None
+
+
+def _marked(tpl):
+    """Parameters the template mentions under its marker (`d[p]` written, `t[p]` read)."""
+    found = getattr(tpl, "_marked", None)
+    if found is None:
+        found = set(tpl.targets) | set(tpl.shape_params)
+        for node in _walk(tpl.body):
+            if isinstance(node, A.Subscript) and A.is_name(node.value) and node.value.id == tpl.marker:
+                index = node.slice
+                if isinstance(index, A.Subscript):          # t[ps[i]]
+                    index = index.value
+                if A.is_name(index):
+                    found.add(index.id)
+        tpl._marked = found
+    return found
+
+
+def _walk(body):
+    for st in body:
+        yield from A.walk(st)
+
+
 def elidable(rule, tpl, mapping, is_scalar):
     """Parameters whose `unbroadcast` an elementwise rule can drop at this call.
 

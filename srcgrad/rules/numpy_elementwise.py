@@ -9,8 +9,9 @@ import math
 import numpy as np
 
 from ..runtime import sign, unbroadcast
-from ..runtime.ops import clip_mask, fit
-from .registry import all_scalar, d, forward, method, nondifferentiable, reverse, t
+from ..runtime.ops import (copysign_ratio, divmod_grad, divmod_tangent, fit, frexp_grad,
+                           frexp_tangent, modf_grad, modf_tangent, pow_grad_exponent, sinc_grad)
+from .registry import all_scalar, d, forward, nondifferentiable, reverse, t
 
 
 
@@ -166,7 +167,7 @@ def reciprocal(z, x):
     d[x] += -d[z] * z * z
 
 
-# --- absolute value, extrema, selection --------------------------------------------
+# --- absolute value and extrema ----------------------------------------------------
 
 @reverse(np.abs, np.absolute, np.fabs, elementwise=True,
          notes="the gradient at 0 is 0, as in PyTorch")
@@ -186,18 +187,73 @@ def minimum(z, x, y):
     d[y] += unbroadcast(d[z] * ((y < x) + 0.5 * (x == y)), y)
 
 
-@reverse(np.where, elementwise=True)
-def where(z, condition, x, y):
-    d[x] += unbroadcast(np.where(condition, d[z], 0), x)
-    d[y] += unbroadcast(np.where(condition, 0, d[z]), y)
+# --- angles, sinc, hypot ---------------------------------------------------------------
+
+@reverse(np.deg2rad, np.radians, elementwise=True)
+def deg2rad(z, x):
+    d[x] += d[z] * (math.pi / 180.0)
 
 
-@reverse(np.clip, method("clip"), elementwise=True,
-         notes="gradient flows where a_min <= a <= a_max (bounds included), as in PyTorch clamp")
-def clip(z, a, a_min=None, a_max=None):
-    d[a] += unbroadcast(d[z] * clip_mask(a, a_min, a_max), a)
-    d[a_min] += unbroadcast(d[z] * (a < a_min), a_min)
-    d[a_max] += unbroadcast(d[z] * (a > a_max), a_max)
+@reverse(np.rad2deg, np.degrees, elementwise=True)
+def rad2deg(z, x):
+    d[x] += d[z] * (180.0 / math.pi)
+
+
+@reverse(np.sinc, elementwise=True, notes="the gradient at 0 is 0")
+def sinc(z, x):
+    d[x] += d[z] * sinc_grad(x)
+
+
+@reverse(np.hypot, elementwise=True, notes="nan at x = y = 0, as in PyTorch")
+def hypot(z, x, y):
+    d[x] += unbroadcast(d[z] * x / z, x)
+    d[y] += unbroadcast(d[z] * y / z, y)
+
+
+# --- powers, remainders, sign transfer -------------------------------------------------
+
+@reverse(np.float_power, elementwise=True, notes="d/dy is 0 where x == 0 and y >= 0, as in PyTorch")
+def float_power(z, x, y):
+    d[x] += unbroadcast(d[z] * y * np.float_power(x, y - 1), x)
+    d[y] += unbroadcast(pow_grad_exponent(d[z], x, y, z), y)
+
+
+@reverse(np.fmod, elementwise=True, notes="gradient of x - y*trunc(x/y); the jumps are ignored")
+def fmod(z, x, y):
+    d[x] += unbroadcast(d[z], x)
+    d[y] += unbroadcast(-d[z] * np.trunc(x / y), y)
+
+
+@reverse(np.divmod, notes="only the remainder passes gradient; the quotient is piecewise constant")
+def divmod_(z, x, y):
+    d[x] += divmod_grad(d[z], x, y, 0)
+    d[y] += divmod_grad(d[z], x, y, 1)
+
+
+@reverse(np.copysign, elementwise=True,
+         notes="d/dx1 is 0 at x1 = 0 (as in PyTorch); x2 only gives the sign (no gradient)")
+def copysign(z, x1, x2):
+    d[x1] += unbroadcast(d[z] * copysign_ratio(x1, z), x1)
+
+
+@reverse(np.ldexp, elementwise=True, notes="the exponent is an integer (no gradient)")
+def ldexp(z, x1, x2):
+    d[x1] += unbroadcast(d[z] * np.ldexp(1.0, x2), x1)
+
+
+@reverse(np.modf, notes="the fractional part passes gradient 1, the integral part none")
+def modf(z, x):
+    d[x] += modf_grad(d[z])
+
+
+@reverse(np.frexp, notes="the mantissa passes gradient 2**-exponent; the exponent none")
+def frexp(z, x):
+    d[x] += frexp_grad(d[z], z)
+
+
+@reverse(np.nan_to_num, elementwise=True, notes="gradient 1 where x is finite, 0 where it was replaced")
+def nan_to_num(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    d[x] += d[z] * np.isfinite(x)
 
 
 nondifferentiable(
@@ -205,7 +261,8 @@ nondifferentiable(
     np.isnan, np.isinf, np.isfinite, np.isclose, np.allclose, np.array_equal,
     np.logical_and, np.logical_or, np.logical_not, np.logical_xor,
     np.greater, np.greater_equal, np.less, np.less_equal, np.equal, np.not_equal,
-    np.signbit, np.heaviside,
+    np.signbit, np.heaviside, np.floor_divide, np.spacing, np.nextafter, np.isposinf,
+    np.isneginf, np.isreal, np.iscomplex,
     notes="piecewise constant or boolean")
 
 
@@ -372,14 +429,64 @@ def minimum_tangent(z, x, y):
     t[z] += fit(t[y] * ((y < x) + 0.5 * (x == y)), z)
 
 
-@forward(np.where, elementwise=True)
-def where_tangent(z, condition, x, y):
-    t[z] += fit(np.where(condition, t[x], 0), z)
-    t[z] += fit(np.where(condition, 0, t[y]), z)
+@forward(np.deg2rad, np.radians, elementwise=True)
+def deg2rad_tangent(z, x):
+    t[z] += t[x] * (math.pi / 180.0)
 
 
-@forward(np.clip, method("clip"), elementwise=True)
-def clip_tangent(z, a, a_min=None, a_max=None):
-    t[z] += fit(t[a] * clip_mask(a, a_min, a_max), z)
-    t[z] += fit(t[a_min] * (a < a_min), z)
-    t[z] += fit(t[a_max] * (a > a_max), z)
+@forward(np.rad2deg, np.degrees, elementwise=True)
+def rad2deg_tangent(z, x):
+    t[z] += t[x] * (180.0 / math.pi)
+
+
+@forward(np.sinc, elementwise=True)
+def sinc_tangent(z, x):
+    t[z] += t[x] * sinc_grad(x)
+
+
+@forward(np.hypot, elementwise=True)
+def hypot_tangent(z, x, y):
+    t[z] += fit(t[x] * x / z, z)
+    t[z] += fit(t[y] * y / z, z)
+
+
+@forward(np.float_power, elementwise=True)
+def float_power_tangent(z, x, y):
+    t[z] += fit(t[x] * y * np.float_power(x, y - 1), z)
+    t[z] += fit(pow_grad_exponent(t[y], x, y, z), z)
+
+
+@forward(np.fmod, elementwise=True)
+def fmod_tangent(z, x, y):
+    t[z] += fit(t[x], z)
+    t[z] += fit(-t[y] * np.trunc(x / y), z)
+
+
+@forward(np.divmod)
+def divmod_tangent_rule(z, x, y):
+    t[z] += divmod_tangent(t[x], t[y], x, y, z)
+
+
+@forward(np.copysign, elementwise=True)
+def copysign_tangent(z, x1, x2):
+    t[z] += fit(t[x1] * copysign_ratio(x1, z), z)
+
+
+@forward(np.ldexp, elementwise=True)
+def ldexp_tangent(z, x1, x2):
+    t[z] += fit(t[x1] * np.ldexp(1.0, x2), z)
+
+
+@forward(np.modf)
+def modf_tangent_rule(z, x):
+    t[z] += modf_tangent(t[x], z)
+
+
+@forward(np.frexp)
+def frexp_tangent_rule(z, x):
+    t[z] += frexp_tangent(t[x], z)
+
+
+@forward(np.nan_to_num, elementwise=True)
+def nan_to_num_tangent(z, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    t[z] += t[x] * np.isfinite(x)

@@ -68,6 +68,7 @@ class Template:
     sets: frozenset         # parameters whose adjoint the template replaces (d[p] = ...)
     targets: frozenset = frozenset()   # parameters whose adjoint the template touches
     marker: str = "d"                  # "d" (adjoints, reverse) or "t" (tangents, forward)
+    shape_params: frozenset = frozenset()   # read only for their shape: never get gradient
 
     @property
     def where(self):
@@ -84,6 +85,7 @@ class Rule:
     forward_variants: list = field(default_factory=list)
     nondiff: bool = False
     inplace: bool = False
+    custom: bool = False          # registered by a user (srcgrad.adjoint, ...), not a built-in table
     aliases: bool = False       # the result may share memory with an argument
     elementwise: bool = False   # broadcasting elementwise op: unbroadcast may be elided
     notes: str = ""
@@ -111,9 +113,32 @@ def _hashable(obj):
 
 def lookup(obj):
     try:
-        return RULES.get(key_of(obj))
+        rule = RULES.get(key_of(obj))
     except TypeError:
         return None
+    if rule is None and load_optional_tables():
+        return lookup(obj)
+    return rule
+
+
+# Tables for optional libraries load when the library is in use: importing scipy
+# costs far more than every other table together, and a function cannot call a
+# scipy function without scipy having been imported.
+_OPTIONAL = {"scipy": "scipy_special"}
+_loaded = set()
+
+
+def load_optional_tables():
+    """Load the tables of optional libraries that are now imported; True if any loaded."""
+    import importlib
+    import sys
+    new = False
+    for library, table in _OPTIONAL.items():
+        if table not in _loaded and sys.modules.get(library) is not None:
+            _loaded.add(table)
+            importlib.import_module(f"{__package__}.{table}")
+            new = True
+    return new
 
 
 def method(name):
@@ -165,7 +190,7 @@ def ranks(*ns):
 
 
 def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, notes="", name=None,
-            inplace=False):
+            inplace=False, shape=()):
     """Register the decorated function as the reverse template of each of `objs`.
 
     scalar      -- shorthand for when=all_scalar
@@ -175,12 +200,16 @@ def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, no
     elementwise -- the primitive broadcasts its arguments elementwise
     inplace     -- the primitive updates its first argument (x[i] = v, x += y, lst.append):
                    the adjoint flowing in is that argument's, after the update
+    shape       -- parameters the primitive reads only for their shape or length: no
+                   gradient flows to them (any other parameter without `d[p]` is an error
+                   when it carries gradient)
     """
     if scalar:
         when = all_scalar
 
     def register(fn):
         tpl = parse_template(fn)
+        tpl.shape_params = frozenset(shape)
         for obj in objs:
             rule = _rule(obj, name)
             if when is not None:
@@ -197,7 +226,7 @@ def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, no
     return register
 
 
-def forward(*objs, when=None, elementwise=False, name=None):
+def forward(*objs, when=None, elementwise=False, name=None, shape=()):
     """Register the decorated function as the forward-mode (tangent) template of `objs`.
 
     The language mirrors reverse templates with the marker `t`: `t[z] += e` adds
@@ -208,6 +237,7 @@ def forward(*objs, when=None, elementwise=False, name=None):
 
     def register(fn):
         tpl = parse_template(fn, marker=TANGENT)
+        tpl.shape_params = frozenset(shape)
         for obj in objs:
             rule = _rule(obj, name)
             if when is not None:

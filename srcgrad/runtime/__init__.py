@@ -322,6 +322,13 @@ def sign(x):
     return np.sign(x)
 
 
+def numpy_scalars(args):
+    """Python floats in `args` (a tuple or dict) as NumPy float64 scalars."""
+    if isinstance(args, dict):
+        return {k: np.float64(v) if type(v) is float else v for k, v in args.items()}
+    return tuple(np.float64(v) if type(v) is float else v for v in args)
+
+
 def conj_complex(g):
     """Conjugate the complex leaves of a gradient (from carried cotangents to PyTorch's)."""
     if isinstance(g, (complex, np.complexfloating)) or (type(g) is _ndarray and g.dtype.kind == "c"):

@@ -25,12 +25,12 @@ def loop_branch_forward(x, n):
             _t3 = s + _t5 * s
             push(s)
             s = _t3 + x
-    return s, (x, n, s, _t1, _t5, stack)
+    return s, (x, n, _t1, _t5, stack)
 
 
 def loop_branch_backward(tape, d_s):
     d_x = 0
-    x, n, s, _t1, _t5, stack = tape
+    x, n, _t1, _t5, stack = tape
     pop = list(stack).pop
     # grad of: for i in range(n):   (golden_functions.py:14)
     for i in reversed(range(n)):
