@@ -357,7 +357,7 @@ class Reverser:
             if site.blocks or not mutated:
                 out.append(site)
                 continue
-            before, after = [], []
+            before = []
             for v in sorted(site.value_reads & mutated):
                 if self.kinds.get(v) == NUM:
                     continue
@@ -370,16 +370,18 @@ class Reverser:
                 snap = Site(fwd=node, origin=site.origin, position=site.position, defs=[copy_name])
                 for st in site.bwd:
                     A.rename_loads(st, {v: copy_name})
-                (after if is_result else before).append(snap)
                 if is_result:
-                    site.reads_after = (site.reads_after - {v})
-                    snap.reads_before = {v}
-                    site.reads_before = site.reads_before | {copy_name}
+                    # the copy of this site's own result is taken right after it, as part of
+                    # the site: its adjoint reads the copy, and a save of the copy is popped
+                    # only after that adjoint has run
+                    site.post.append(node)
+                    site.defs = list(site.defs) + [copy_name]
+                    site.reads_after = (site.reads_after - {v}) | {copy_name}
                 else:
+                    before.append(snap)
                     site.reads_before = (site.reads_before - {v}) | {copy_name}
             out.extend(before)
             out.append(site)
-            out.extend(after)
         return out
 
     # --- the to-be-recorded analysis ------------------------------------------------------------

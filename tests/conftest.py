@@ -18,3 +18,8 @@ def tmp_cache(tmp_path, monkeypatch):
     from srcgrad import cache
     cache.clear_memory()
     return path
+
+
+def pytest_configure(config):
+    # tests/test_fuzz.py's long profile: SRCGRAD_FUZZ_LONG=1 pytest -m fuzz_long -s
+    config.addinivalue_line("markers", "fuzz_long: the long fuzzing profile (set SRCGRAD_FUZZ_LONG=1)")

@@ -36,6 +36,18 @@ def _zero(g):
     return type(g) is int and g == 0
 
 
+def zero_passes(fn):
+    """Decorator for helpers whose first argument is a cotangent: no gradient in, none out."""
+    import functools
+
+    @functools.wraps(fn)
+    def helper(g, *args, **kwargs):
+        if type(g) is int and g == 0:
+            return 0
+        return fn(g, *args, **kwargs)
+    return helper
+
+
 # --- broadcasting -------------------------------------------------------------
 
 @shape_only(1)

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast
+from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
 
 _ndarray = np.ndarray
 
@@ -44,6 +44,7 @@ def matmul_grad_y(g, x, y):
     return sum_to(np.asarray(out), np.shape(y)) if np.shape(out) != np.shape(y) else out
 
 
+@zero_passes
 def dot_grad_x(g, x, y):
     """Adjoint of `a` in `np.dot(a, b)`."""
     if np.ndim(x) == 0 or np.ndim(y) == 0:
@@ -55,6 +56,7 @@ def dot_grad_x(g, x, y):
                                     [i for i in range(np.ndim(y)) if i != np.ndim(y) - 2]))
 
 
+@zero_passes
 def dot_grad_y(g, x, y):
     """Adjoint of `b` in `np.dot(a, b)`."""
     if np.ndim(x) == 0 or np.ndim(y) == 0:
@@ -80,6 +82,7 @@ def tie_split(x, z, axis=None, keepdims=False):
     return mask / np.sum(mask, axis=axis, keepdims=True)
 
 
+@zero_passes
 def prod_grad(g, x, axis=None, keepdims=False):
     """Adjoint of np.prod that stays exact when `x` contains zeros."""
     x = np.asarray(x)
@@ -110,12 +113,14 @@ def _others_product(x, axis):
     return np.moveaxis(left * right, -1, axis)
 
 
+@zero_passes
 def reverse_cumsum(g, axis=None, shape=None):
     if axis is None:
         return np.flip(np.cumsum(np.flip(np.ravel(g)))).reshape(shape)
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
 
+@zero_passes
 def cumprod_grad(g, x, z, axis=None):
     """Adjoint of np.cumprod (assumes no zeros in `x` along the axis)."""
     if axis is None:
@@ -125,6 +130,7 @@ def cumprod_grad(g, x, z, axis=None):
     return reverse_cumsum(g * z, axis) / x
 
 
+@zero_passes
 def diff_grad(g, x, n=1, axis=-1):
     """Adjoint of np.diff."""
     for _ in range(n):
@@ -139,6 +145,7 @@ def diff_grad(g, x, n=1, axis=-1):
 
 
 @shape_only(1)
+@zero_passes
 def split_like(g, arrays, axis=0):
     """Split `g` into pieces shaped like the concatenated `arrays`."""
     ax = axis % max(np.ndim(g), 1)
@@ -149,6 +156,7 @@ def split_like(g, arrays, axis=0):
 
 
 @shape_only(1)
+@zero_passes
 def unstack(g, arrays, axis=0):
     """The adjoint of np.stack: one slice of `g` per stacked array."""
     g = np.asarray(g)
@@ -169,6 +177,7 @@ def array_grad(g, obj):
 
 
 @shape_only(1)
+@zero_passes
 def tile_grad(g, x, reps):
     x_shape = np.shape(x)
     reps = (reps,) if np.isscalar(reps) else tuple(reps)
@@ -181,6 +190,7 @@ def tile_grad(g, x, reps):
 
 
 @shape_only(1)
+@zero_passes
 def repeat_grad(g, x, repeats, axis=None):
     x = np.asarray(x)
     if axis is None:
@@ -197,6 +207,7 @@ def repeat_grad(g, x, repeats, axis=None):
 
 
 @shape_only(1)
+@zero_passes
 def take_grad(g, x, indices, axis=None):
     x_shape = np.shape(x)
     out = np.zeros(x_shape, dtype=np.result_type(g, float))
@@ -211,6 +222,7 @@ def take_grad(g, x, indices, axis=None):
 
 
 @shape_only(1)
+@zero_passes
 def diag_grad(g, x, k=0):
     if np.ndim(x) == 1:
         return np.diagonal(g, offset=k).copy()
@@ -223,11 +235,13 @@ def diag_grad(g, x, k=0):
 
 
 @shape_only(1)
+@zero_passes
 def trace_grad(g, x, offset=0):
     return np.asarray(g)[..., None, None] * np.eye(*np.shape(x)[-2:], k=offset) \
         if np.ndim(x) > 2 else g * np.eye(*np.shape(x), k=offset)
 
 
+@zero_passes
 def norm_grad(g, x, z, ord=None, axis=None, keepdims=False):
     """Adjoint of np.linalg.norm for vector 2-norms and the Frobenius norm (0 at the origin)."""
     if ord not in (None, 2, "fro") or (ord == 2 and axis is None and np.ndim(x) == 2):
@@ -273,6 +287,7 @@ def pow_grad_exponent(g, x, y, z):
     return np.where((x == 0) & (np.asarray(y) >= 0), 0, g * z * logx)
 
 
+@zero_passes
 def transpose_method_grad(g, x, axes):
     """Adjoint of x.transpose(*axes), where axes may be (), (perm,) or the permutation itself."""
     if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
@@ -282,6 +297,7 @@ def transpose_method_grad(g, x, axes):
     return np.transpose(g, inverse_permutation(axes, np.ndim(x)))
 
 
+@zero_passes
 def solve_grad_a(gb, z):
     """Adjoint of `a` in z = solve(a, b), given gb = solve(a.T, g)."""
     if np.ndim(z) == 1:
@@ -298,6 +314,7 @@ def _tensordot_axes(axes, a_nd, b_nd):
     return [i % a_nd for i in ax_a], [i % b_nd for i in ax_b]
 
 
+@zero_passes
 def tensordot_grad_a(g, a, b, axes=2):
     a_nd, b_nd = np.ndim(a), np.ndim(b)
     ax_a, ax_b = _tensordot_axes(axes, a_nd, b_nd)
@@ -310,6 +327,7 @@ def tensordot_grad_a(g, a, b, axes=2):
     return np.transpose(ga, np.argsort(order))
 
 
+@zero_passes
 def tensordot_grad_b(g, a, b, axes=2):
     a_nd, b_nd = np.ndim(a), np.ndim(b)
     ax_a, ax_b = _tensordot_axes(axes, a_nd, b_nd)
@@ -350,6 +368,7 @@ def _einsum_parse(subscripts, operands):
     return ins, out
 
 
+@zero_passes
 def einsum_grad(g, subscripts, operands, i):
     """Adjoint of operand `i` of np.einsum(subscripts, *operands)."""
     ins, out = _einsum_parse(subscripts, operands)
@@ -369,6 +388,7 @@ def einsum_grad(g, subscripts, operands, i):
     return res
 
 
+@zero_passes
 def det_grad(g, a, z):
     """Adjoint of np.linalg.det: g * det(a) * inv(a)^T, batched over leading axes."""
     scale = np.asarray(g * z)[..., None, None]
@@ -633,6 +653,7 @@ def present(x):
     return ~np.isnan(x)
 
 
+@zero_passes
 def nanprod_grad(g, x, axis=None, keepdims=False):
     """Adjoint of np.nanprod: nan counts as 1 and receives no gradient."""
     filled = np.where(np.isnan(x), 1.0, x)
@@ -1006,6 +1027,7 @@ def diagonal_grad(g, x, offset=0, axis1=0, axis2=1):
 
 # --- breadth: shape and layout ----------------------------------------------------------
 
+@zero_passes
 def rollaxis_grad(g, x, axis, start=0):
     """Adjoint of np.rollaxis(x, axis, start): move the axis back."""
     nd = np.ndim(x)
