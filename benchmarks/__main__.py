@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-SECTIONS = ("main", "higher", "memory", "passes")
+SECTIONS = ("main", "higher", "tensor", "memory", "passes")
 
 
 def parse(argv):
@@ -43,7 +43,8 @@ def set_threads(n):
 def main(argv=None):
     opts = parse(argv)
     set_threads(opts.threads)
-    from . import compile_cost, higher_order, machine, main_table, measure, memory, passes, report, suite
+    from . import (compile_cost, higher_order, machine, main_table, measure, memory, passes, report,
+                   suite, tensor_step)
     sections = set(opts.sections.split(","))
     # Only the warm-start subprocesses use a disk cache (their own temporary directories).
     os.environ["SRCGRAD_CACHE_DIR"] = "off"
@@ -89,6 +90,13 @@ def main(argv=None):
                 print(f"... {task.name}: {time.perf_counter() - t:.1f} s", file=log, flush=True)
             print("\n" + higher_order.render(res), flush=True)
             parts.append(higher_order.render(res, markdown=True))
+
+    if "tensor" in sections and (not only or only in "tensor facade"):
+        t = time.perf_counter()
+        res = tensor_step.run(budget)
+        print(f"... tensor facade: {time.perf_counter() - t:.1f} s", file=log, flush=True)
+        print("\n" + tensor_step.render(res), flush=True)
+        parts.append(tensor_step.render(res, markdown=True))
 
     if "memory" in sections and (not only or only in "scalar loop memory"):
         t = time.perf_counter()

@@ -103,14 +103,16 @@ def _gradient_params(rule):
     return tuple(p for p in rule.diff_params if p not in refused)
 
 
-def primitives(include_internal=False):
+def primitives(include_internal=False, include_custom=False):
     """Every differentiable primitive in the registry, grouped by operation, in page order.
 
-    Tables of optional libraries that are installed (scipy) are loaded first.
+    Tables of optional libraries that are installed (scipy) are loaded first.  Rules
+    users registered (srcgrad.adjoint, srcgrad.primitive) are listed with include_custom.
     """
     _load_installed()
     rules = [r for r in RULES.values()
              if not r.nondiff and (r.reverse or r.forward)
+             and (include_custom or not r.custom)
              and (include_internal or _table(r) not in INTERNAL)]
     names = {r.name for r in rules}
     groups = {}

@@ -258,6 +258,14 @@ class _Normalizer:
                 self.emit_call_stmt(tmp, "sequence", [seq])
                 seq = A.name(tmp)
             seqs = [seq]
+        # Python evaluates the iterable once: a name the body rebinds is read through a copy
+        rebound = {n.id for st in node.body for n in A.walk(st)
+                   if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)}
+        for k, s in enumerate(seqs):
+            if isinstance(s, A.Name) and s.id in rebound:
+                tmp = self.temp()
+                self.emit_copy(tmp, s)
+                seqs[k] = A.name(tmp)
         lengths = []
         for s in seqs:
             n = self.temp()

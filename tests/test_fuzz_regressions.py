@@ -157,3 +157,50 @@ def test_generated_program_does_not_crash(k):
     args = eval(inputs, {"array": np.array})
     report = srcgrad.check_grad(m.f, *args, wrt=tuple(range(len(args))))
     assert report.ok, str(report)
+
+
+# --- found by the long profile (seeds 1000000-1001499) -----------------------------------------
+
+LOOP_OVER_REBOUND_NAME = '''
+def f(x0, x1, v0):
+    k4 = 0
+    while k4 < 2:
+        k4 += 1
+        for e6 in v0:
+            s7 = np.prod(np.add(v0, x1))
+            v0 = np.array([x1, e6, s7])
+    return np.sum(v0 * v0)
+'''
+
+
+def test_for_loop_iterates_over_the_value_before_the_body_rebinds_it():
+    # seed 1001127: `for e in v0:` with `v0 = ...` in the body read the new v0 each iteration
+    m = load(LOOP_OVER_REBOUND_NAME)
+    args = (-1.3898119273443736, 0.4163042581084453, np.array([-1.16677172, -1.4570461, -0.64112161]))
+    value, _ = srcgrad.value_and_grad(m.f, (1, 2))(*args)
+    assert value == m.f(*args)
+    report = srcgrad.check_grad(m.f, *args, wrt=(1, 2))
+    assert report.ok, str(report)
+
+
+SCALAR_ZERO_ADJOINT = '''
+def f(x0, x1, v0, v1):
+    s1 = -1.25
+    w2 = np.arccos((0.9 * np.sin(np.log10((1.5 + np.sin(np.array([x0, x1, v0[1]])))))))
+    s3 = np.dot(w2, np.log1p((2.0 + np.tanh(v1))))
+    k4 = 0
+    while k4 < 2 and s1 < np.arctan(s3):
+        k4 += 1
+        x1 = (v0).mean()
+        s1 = w2[0]
+    return w2[2]
+'''
+
+
+def test_arithmetic_on_a_zero_adjoint_stays_no_gradient():
+    # seed 1000239: `0 / n` turned the no-gradient 0 into 0.0, which add_at then indexed
+    m = load(SCALAR_ZERO_ADJOINT)
+    args = (-0.5705062700218941, -1.1105880437018267, np.array([0.81098101, 0.2648848, 0.07260844]),
+            np.array([0.09840868, -0.0264435, -1.04710372]))
+    report = srcgrad.check_grad(m.f, *args, wrt=(0, 1, 2, 3))
+    assert report.ok, str(report)

@@ -31,9 +31,13 @@ _SCALARS = (float, int, bool, complex)
 _ndarray = np.ndarray
 
 
+_ZERO_TYPES = (int, float, np.float64, np.float32)
+
+
 def _zero(g):
-    """True for the integer 0 that stands for "no gradient yet"."""
-    return type(g) is int and g == 0
+    """True for "no gradient": the integer 0 the compiler starts adjoints with, or a scalar
+    zero that arithmetic on it produced (`0 / n` is 0.0), whatever shape it stands for."""
+    return type(g) in _ZERO_TYPES and g == 0
 
 
 def zero_passes(fn):
@@ -42,7 +46,7 @@ def zero_passes(fn):
 
     @functools.wraps(fn)
     def helper(g, *args, **kwargs):
-        if type(g) is int and g == 0:
+        if _zero(g):
             return 0
         return fn(g, *args, **kwargs)
     return helper
