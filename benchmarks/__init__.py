@@ -2,7 +2,7 @@
 
 In data-flow order:
 
-    objectives/        the NumPy objectives, written once (second_order.py: issue 5's)
+    objectives/        the NumPy objectives, written once (second_order.py: the higher-order rows)
     data.py            seeded inputs in the ADBench shapes      adbench.py  the reference readers (tests)
     suite.py           the rows: objective, wrt, inputs, hand-written gradient
     tools.py           the columns: each tool's gradient as a zero-argument callable

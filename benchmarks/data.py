@@ -1,4 +1,4 @@
-"""Seeded benchmark inputs, shaped like the ADBench instances and the issue's workloads.
+"""Seeded benchmark inputs, shaped like the ADBench instances and the other workloads.
 
 Every maker takes a numpy Generator and returns the objective's arguments as a
 dict in parameter order.  Values are drawn where the objectives are smooth and

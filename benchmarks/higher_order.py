@@ -1,4 +1,4 @@
-"""Issue 5's rows: Hessian-vector products, a full Hessian and a Jacobian, srcgrad against peers.
+"""The higher-order rows: Hessian-vector products, a full Hessian and a Jacobian, srcgrad against peers.
 
 Rows: hvp of the MLP loss (packed parameters, 5,256 of them) and of the
 100-dimensional Rosenbrock function, the full Rosenbrock Hessian (n=100), and
@@ -190,7 +190,7 @@ def render(results, markdown=False):
         s = r.times.get("srcgrad")
         cells.append(table.ratio(s / r.grad_time if s and r.grad_time else None))
         rows.append(cells)
-    out = [table.render(headers, rows, markdown, title="Higher order (issue 5)"), "",
+    out = [table.render(headers, rows, markdown, title="Higher order"), "",
            "÷sg: the tool's time / srcgrad's.  ÷grad: srcgrad's time / one srcgrad gradient of "
            "the same scalar function (target for hvp: at most 5).  Peers are checked against "
            "srcgrad's result (or autograd's while srcgrad has no such API)."]

@@ -1,4 +1,4 @@
-"""Issue 7's memory row: the gradient of a very long scalar loop, and its tape per iteration.
+"""The memory row: the gradient of a very long scalar loop, and its tape per iteration.
 
 The objective is the 1000-step scalar loop of the main table run for 1,000,000
 iterations (100,000 with --quick).  The tape is measured as in tape.py; the
@@ -56,7 +56,7 @@ def render(res, markdown=False):
            "×" if res.error else table.seconds(res.grad_time), table.ratio(ratio),
            table.size(t.bytes if t else None),
            f"{t.bytes / res.steps:.1f}" if t else "—", f"{t.values / res.steps:.2f}" if t else "—"]
-    out = [table.render(headers, [row], markdown, title="Tape memory of a long loop (issue 7)"), "",
+    out = [table.render(headers, [row], markdown, title="Tape memory of a long loop "), "",
            "One run each (not a median).  values/iter: numbers the tape saves per iteration (target "
            "at most 2).  A number saved in a list costs its object (24 bytes for a float, 32 for "
            "a numpy.float64) and a list slot (8); in a float64 array, 8."]

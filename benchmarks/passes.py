@@ -1,4 +1,4 @@
-"""Each optimizing pass switched off in turn (issue 6): what each one buys.
+"""Each optimizing pass switched off in turn: what each one buys.
 
 srcgrad reads the passes to skip from SRCGRAD_DISABLE_PASSES when it compiles,
 and the names from `srcgrad.pipeline.PASSES`; every configuration is a fresh
@@ -55,7 +55,7 @@ def run(benches, budget):
 
 
 def render(outcome, markdown=False):
-    title = "Optimizing passes switched off one at a time (issue 6)"
+    title = "Optimizing passes switched off one at a time"
     if outcome is None:
         return f"{title}: {NA}." if not markdown else f"### {title}\n\n{NA}."
     names, results = outcome

@@ -1,4 +1,4 @@
-"""The Tensor facade (issue 3): one MLP training step, and a 200-step scalar loop on Tensors.
+"""The Tensor facade: one MLP training step, and a 200-step scalar loop on Tensors.
 
 Rows, timed side by side: (a) Tensor ops, (b) a `@srcgrad.function` loss called on
 Tensors (one graph node, compiled backward), PyTorch eager and HIPS autograd,

@@ -1,4 +1,4 @@
-"""Minimal programs the fuzzer found, one named test each (see /tmp/findings/fuzz.md).
+"""Minimal programs the fuzzer found, one named test each .
 
 Fixed so far: F1 (self-assignment), F2 (builtin max/min of floats), F3
 (array_grad of a zero scalar).  A test stays `xfail(strict=True)` while its bug is open; once the fix lands the

@@ -2,7 +2,7 @@
 
 Gradients are checked against finite differences (srcgrad.testing.numerical_grad),
 never against hand-written numbers, except the two tutorial examples whose
-exact output the issue fixes.
+exact output those examples are known for.
 """
 
 import gc

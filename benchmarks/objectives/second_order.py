@@ -1,4 +1,4 @@
-"""Objectives of the higher-order rows (issue 5): Rosenbrock and an Euler integrator."""
+"""Objectives of the higher-order rows: Rosenbrock and an Euler integrator."""
 
 import numpy as np
 

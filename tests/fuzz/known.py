@@ -1,6 +1,6 @@
 """Known compiler bugs the fuzzer has already reported, by signature.
 
-Each entry names a bug in /tmp/findings/fuzz.md (and a strict-xfail regression
+Each entry names a reported bug (and its strict-xfail regression
 test in tests/test_fuzz_regressions.py) and recognizes the programs that hit
 it, so one open bug does not mask new ones: a failing program that matches a
 signature is counted as "known" and the run goes on.  When a bug is fixed its
