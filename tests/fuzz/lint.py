@@ -3,7 +3,7 @@
 Generated code is a product (STYLE.md, habit 9), so the fuzzer holds every
 generated file to these rules:
 
-* it compiles on its own and pyflakes reports nothing but undefined names
+* it compiles on its own and assigns no local variable it never reads
   (helpers and other units reach the code through closure cells);
 * no dead adjoint: every assignment to an adjoint (`d_*`, see srcgrad/naming.py)
   is read on some path before it is overwritten or the function returns;
@@ -132,7 +132,7 @@ def lint_function(fn):
 def lint(source, user_names=()):
     """Messages about `source` (generated gradient code); [] when clean.
 
-    `user_names`: the names the user's code binds; pyflakes' unused-variable
+    `user_names`: the names the user's code binds; unused-variable
     reports about them describe the user's own dead code and are not counted.
     """
     msgs = []
@@ -141,15 +141,12 @@ def lint(source, user_names=()):
     except SyntaxError as exc:
         return [f"does not compile: {exc}"]
     tree = ast.parse(source)
-    from pyflakes import checker, messages
-    for m in checker.Checker(tree, "<generated>").messages:
-        if isinstance(m, messages.UndefinedName):
-            continue
-        if isinstance(m, messages.UnusedVariable) and m.message_args[0] in user_names:
-            continue
-        if True:
-            msgs.append(f"pyflakes: {m}")
     fns = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    for fn in fns:
+        for name, line in _unused_locals(fn):
+            if name not in user_names:
+                msgs.append(f"unused: <generated>:{line}: local variable '{name}' is assigned to "
+                            "but never used")
     for fn in fns:
         msgs += lint_function(fn)
     # forward/backward pairs: pushes and pops must balance
@@ -161,3 +158,19 @@ def lint(source, user_names=()):
                 msgs.append(f"{fwd.name}/{bwd.name}: {pushes} tape pushes but {pops} pops")
     return msgs
 
+
+
+def _unused_locals(fn):
+    """(name, line) of plain assignments to names the function never reads (as pyflakes
+    reports them: names bound by tuple unpacking, loops and parameters are not counted)."""
+    loads = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    loads |= {n.target.id for n in ast.walk(fn)                  # `x += 1` reads x
+              if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    out = {}
+    for node in ast.walk(fn):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id not in loads:
+                    out.setdefault(t.id, node.lineno)
+    return sorted(out.items(), key=lambda item: item[1])
