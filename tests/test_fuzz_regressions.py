@@ -204,3 +204,25 @@ def test_arithmetic_on_a_zero_adjoint_stays_no_gradient():
             np.array([0.09840868, -0.0264435, -1.04710372]))
     report = srcgrad.check_grad(m.f, *args, wrt=(0, 1, 2, 3))
     assert report.ok, str(report)
+
+
+SHARED_ADJOINT_BUFFER = '''
+def h0(a0, a1):
+    s1 = np.exp(np.sin(a1))
+    a0 = (np.arctan2(a1, np.cosh(s1)) / np.exp(0.5 * np.cos(np.expm1(a0))))
+    return a0
+
+
+def f(x2, v0):
+    v0 = h0((v0)[::-1], (v0).sum())
+    w4 = np.arctanh((0.9 * np.tanh(h0(v0, x2))))
+    return np.prod(np.array([w4[0], -0.75, x2]))
+'''
+
+
+def test_adjoint_updated_in_place_never_shares_a_buffer():
+    # seed 1001683: the first contribution to d_v0 was a read-only broadcast view, then add_at wrote to it
+    m = load(SHARED_ADJOINT_BUFFER)
+    args = (0.04670373745406309, np.array([-1.08321104, -0.12000565, -1.03701824]))
+    report = srcgrad.check_grad(m.f, *args, wrt=(0, 1))
+    assert report.ok, str(report)

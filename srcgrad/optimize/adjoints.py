@@ -96,6 +96,8 @@ def finalize(fn, seed, add_helper, first_assignment=True):
                 continue                       # first contribution: d_x = e
             if kind in ARITH:
                 st.value = A.binop(A.name(target), "+", st.value)
+            elif target in owned:           # a helper will update it in place: never share
+                st.value = A.call(_private_add(), [A.name(target), st.value])
             else:
                 st.value = A.call(add_helper(), [A.name(target), st.value])
 
@@ -103,6 +105,12 @@ def finalize(fn, seed, add_helper, first_assignment=True):
     first = live_in(fn.body)
     fn.body = [A.assign(A.store(n), A.const(0)) for n in sorted(first & names)] + fn.body
     return fn
+
+
+def _private_add():
+    node = A.name("add_private")
+    A.set_anno(node, "global", runtime.add_private)
+    return node
 
 
 def live_in(stmts):
