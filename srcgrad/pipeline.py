@@ -12,12 +12,13 @@ together.  The result keeps each stage's output for inspection.
 import builtins
 import itertools
 import os
+import re
 import types
 from dataclasses import dataclass, field
 
 from . import __version__
 from . import astlib as A
-from . import closures, codegen, controlflow, fence, inplace, loader, normalize, runtime, source
+from . import closures, codegen, controlflow, fence, inplace, loader, normalize, parse, runtime, source
 from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
@@ -194,7 +195,10 @@ def transform(unit, ctx):
     forward, backward, _ = rev.build()
     optimize_pair(forward, backward, namer, off)
     if "tbr" not in off:
+        returned = [n.id for n in A.walk(backward.body[-1]) if isinstance(n, A.Name)]
+        tape.drop_dead_saves(forward, backward, returned)
         tape.trim(forward, backward, unit.names["tape"])
+    _drop_dead_flags(forward, info)
     codegen.annotate(forward, info.filename)
     codegen.annotate(backward, info.filename, prefix="grad of: ")
     unit.forward, unit.backward = forward, backward
@@ -203,6 +207,56 @@ def transform(unit, ctx):
 
 
 PASSES = ("activity", "tbr", "first-assignment", "simplify", "copyprop", "deadcode", "renest")
+
+
+_PURE_BUILTINS = (builtins.len, builtins.min, builtins.max, builtins.abs, builtins.float,
+                  builtins.int, builtins.sum)
+_TEMP = re.compile(r"^_t\d+$")
+_FLAG = re.compile(r"^(_returned|_break|_continue|_count|_cond|.+_old)(_\d+)?$")
+
+
+def _drop_dead_flags(forward, info):
+    """Control-flow flags and snapshot copies the forward function no longer reads.
+
+    They are the compiler's own names with side-effect-free values (constants, comparisons,
+    copies), so removing their assignments cannot change what the function does.
+    """
+    flags = {n.id for n in A.walk(forward) if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)
+             and _FLAG.match(n.id)}
+    # temporaries holding a comparison whose branch the clean-up removed
+    pure, impure = set(), set()
+    for st in flow.all_stmts(forward.body):
+        for name in flow.defs(st):
+            if _TEMP.match(name):
+                (pure if _pure_assignment(st, info) else impure).add(name)
+    flags = (flags | (pure - impure)) - user_names(info)
+    if flags:
+        returned = [n.id for n in A.walk(forward.body[-1]) if isinstance(n, A.Name)]
+        deadcode.eliminate(forward, returned, only=flags)
+
+
+def _pure_assignment(st, info):
+    """A comparison, a copy, a subscript read, or calls of NumPy/math functions and pure builtins:
+    nothing but its value (resolved against the user's module, as the original code is)."""
+    if not isinstance(st, A.Assign):
+        return False
+    for node in A.walk(st.value):
+        if isinstance(node, A.Call):
+            found, obj = parse.resolve_static(info, node.func, set(), [])
+            obj = A.anno(node.func, "global") if not found else obj
+            if obj is None or not _pure_callable(obj):
+                return False
+        elif isinstance(node, (A.Lambda, A.Yield, A.Await, A.NamedExpr)):
+            return False
+    return True
+
+
+def _pure_callable(obj):
+    if any(obj is b for b in _PURE_BUILTINS):
+        return True
+    rule = registry.lookup(obj)
+    return rule is not None and not rule.inplace and \
+        registry.display_name(rule.key).startswith(("numpy.", "math."))
 
 
 def options_from_env():

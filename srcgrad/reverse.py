@@ -475,10 +475,13 @@ class Reverser:
             saved = [v for v in site.defs if (id(site), v) in saves]
             loop_saved = [v for v in (site.loop_target, site.counter) if v and (id(site), v) in saves]
             pushes = [A.expr_stmt(A.call(A.name(push), [A.name(v)])) for v in loop_saved + saved]
+            for node, v in zip(pushes, loop_saved + saved):
+                A.set_anno(node, "save", (id(site), v))
             site.pre = pushes + site.pre
             pops = [A.assign(A.store(v), A.call(A.name(pop), [])) for v in reversed(loop_saved + saved)]
-            for node in pops:
+            for node, v in zip(pops, reversed(loop_saved + saved)):
                 A.set_anno(node, "pop", True)
+                A.set_anno(node, "save", (id(site), v))
             site.bwd_post = pops + site.bwd_post
 
         # variables that may be unset when they are pushed or packed into the tape

@@ -1,13 +1,19 @@
-"""Hand over only the tape entries the backward function reads.
+"""Save only what the backward function reads.
 
 After `trim(forward, backward, tape_name)` every name in the tape tuple the
 forward function returns is read by the backward function before it is
 assigned there.  (A value the backward restores with a pop, or a loop variable
 it rebinds, is never read from the tape; saving it would only keep it alive.)
+
+After `drop_dead_saves(forward, backward, live_out)` every value the backward
+pops is read afterwards: a push whose pop restores a value nobody reads (the
+clean-up passes removed the reader) goes, together with its pop.  Pushes and
+pops of one save are removed in pairs, so the stack stays balanced.
 """
 
 from .. import astlib as A
 from ..analysis import flow
+from . import deadcode
 
 
 def _unpack(backward, tape_name):
@@ -38,3 +44,29 @@ def trim(forward, backward, tape_name):
     else:
         del backward.body[i]
     packed.elts = [A.name(n) for n in keep]
+
+
+def drop_dead_saves(forward, backward, live_out):
+    live = flow.live_after(backward.body, set(live_out))
+    dead = set()
+    for st in flow.all_stmts(backward.body):
+        key = A.anno(st, "save")
+        if key is not None and A.anno(st, "pop") and not (set(flow.defs(st)) & live.get(id(st), set())):
+            dead.add(key)
+    if not dead:
+        return
+
+    def sweep(stmts):
+        out = []
+        for st in stmts:
+            if A.anno(st, "save") in dead:
+                continue
+            for block in flow.children(st):
+                block[:] = sweep(block)
+            if flow.is_loop(st) and not st.body or isinstance(st, A.If) and not st.body:
+                (st.body if st.body is not None else []).append(A.pass_())
+            out.append(st)
+        return out
+    forward.body = sweep(forward.body)
+    backward.body = sweep(backward.body)
+    deadcode.eliminate(backward, live_out)      # branches and loops left empty

@@ -21,11 +21,7 @@ def _lint_only(*kinds):
 # id -> (statuses it produces, predicate on (program text, outcome detail))
 KNOWN = {
     # (F1-F3 were fixed and removed)
-    # (F6-F8 and L1 were fixed and removed)
-    # L2-L3: generated code that pushes or computes values nobody reads
-    "L2-L3 unused tape pushes, dead flags": (("lint",), _lint_only(
-        "unused tape push", "'_continue' is assigned", "'_returned' is assigned",
-        "'_cond' is assigned", "'_t")),
+    # (F6-F8 and L1-L3 were fixed and removed)
 }
 
 
