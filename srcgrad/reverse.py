@@ -17,15 +17,19 @@ the backward sweep needs it.  Adjoint updates come out as annotated
 assignments; `optimize` turns them into plain Python.
 """
 
+import operator
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from . import astlib as A
 from . import runtime
 from .analysis import flow
 from .analysis.kinds import NUM, _index_rank, atom_kind
 from .errors import NoTemplateError
-from .normalize import builtin_ref, prim
+from .normalize import Prim, builtin_ref, prim
 from .rules import constructs
+from .rules.registry import lookup
 from .rules.expand import BindError, bind, elidable, expand, missing_derivative
 
 
@@ -236,6 +240,9 @@ class Reverser:
                 site.resets = [self.reset(p.result)]
             return
         rule = t.rule
+        if _squares(rule, p):                  # x * x: one contribution, 2 * x, not two
+            rule = lookup(np.square)
+            p = Prim(p.target, p.args[:1], {}, p.result)
         arg_kinds = [self.kind(a) for a in p.args]
         tpl = next((v for pred, v in rule.variants if pred(arg_kinds)), rule.reverse)
         if tpl is None:
@@ -590,6 +597,11 @@ def _walk_sites(sites, loops=()):
         yield site, None, loops
         for block in site.blocks:
             yield from _walk_sites(block, loops)
+
+
+def _squares(rule, p):
+    return rule.key in (operator.mul, np.multiply) and len(p.args) == 2 and not p.keywords \
+        and all(A.is_name(a) for a in p.args) and p.args[0].id == p.args[1].id
 
 
 def _flatten_fwd(sites):

@@ -29,9 +29,10 @@ from .ops import unwrap
 
 def call(function, args, kwargs):
     """The Tensor call handler for srcgrad.Function."""
-    bound = _signature(function.fn).bind(*args, **kwargs)
-    bound.apply_defaults()
-    values = bound.arguments
+    # names of the arguments passed (split() below binds once more, with defaults)
+    params = _params(function.fn)
+    values = dict(zip(params, args))
+    values.update(kwargs)
     for name, v in values.items():
         if type(v) in (list, tuple, dict) and _nested_grad(v):
             raise TensorError(f"{function.fn.__qualname__}: argument `{name}` holds Tensors that "
@@ -62,11 +63,11 @@ def _raw(v):
     return unwrap(v)
 
 
-def _signature(fn, _cache={}):
-    sig = _cache.get(fn)
-    if sig is None:
-        sig = _cache[fn] = inspect.signature(fn)
-    return sig
+def _params(fn, _cache={}):
+    params = _cache.get(fn)
+    if params is None:
+        params = _cache[fn] = list(inspect.signature(fn).parameters)
+    return params
 
 
 def _nested_grad(v):

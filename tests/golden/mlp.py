@@ -17,8 +17,7 @@ def mlp_backward(tape, d_t3):
     b, x, _t2, h, _t4 = tape
     # grad of: return np.sum(h * h)   (golden_functions.py:24)
     d_t4 = broadcast_back(d_t3, _t4, None, False)
-    d_h = d_t4 * h
-    d_h = d_h + d_t4 * h
+    d_h = d_t4 * 2 * h
     # grad of: h = np.tanh(x @ W + b)   (golden_functions.py:23)
     d_t1 = d_h * (1 - h * h)
     d_t2 = unbroadcast(d_t1, _t2)
