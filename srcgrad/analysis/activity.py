@@ -58,24 +58,21 @@ def analyze(fn, wrt, output):
     edges = []
     for st in flow.all_stmts(fn.body):
         edges.extend(_edges(st))
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for srcs, tgts in edges:
-            if any(s in varied for s in srcs):
-                for t in tgts:
-                    if t not in varied:
-                        varied.add(t)
-                        changed = True
-    useful = {output} if output else set()
-    changed = True
-    while changed:
-        changed = False
-        for srcs, tgts in edges:
-            if any(t in useful for t in tgts):
-                for s in srcs:
-                    if s not in useful:
-                        useful.add(s)
-                        changed = True
+    varied = _closure(set(wrt), edges, forward=True)
+    useful = _closure({output} if output else set(), edges, forward=False)
     return varied & useful, varied, useful
+
+
+def _closure(names, edges, forward):
+    """`names` and everything gradient flows to from them (forward) or back into them."""
+    changed = True
+    while changed:
+        changed = False
+        for srcs, tgts in edges:
+            frm, to = (srcs, tgts) if forward else (tgts, srcs)
+            if any(n in names for n in frm):
+                for n in to:
+                    if n not in names:
+                        names.add(n)
+                        changed = True
+    return names
