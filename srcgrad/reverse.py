@@ -506,6 +506,8 @@ class Reverser:
         if stack_used:
             fwd_body.append(A.assign(A.store(stack), A.list_([])))
             fwd_body.append(A.assign(A.store(push), A.attr(A.name(stack), "append")))
+            for st in fwd_body[-2:]:
+                A.set_anno(st, "stack_setup", True)
         fwd_body += _flatten_fwd(sites)
         tape_items = [A.name(v) for v in tape_vars] + ([A.name(stack)] if stack_used else [])
         fwd_body.append(A.return_(A.tuple_([A.copy_node(ret_atom), A.tuple_(tape_items)])))
@@ -529,6 +531,7 @@ class Reverser:
             bwd_body.append(A.assign(target, A.name(names["tape"])))
         if stack_used:
             bwd_body.append(A.assign(A.store(pop), A.attr(A.call(builtin_ref("list"), [A.name(stack)]), "pop")))
+            A.set_anno(bwd_body[-1], "stack_setup", True)
         for m in mirrors:
             node = self.reset(m)
             A.set_anno(node, "reset", None)

@@ -70,3 +70,14 @@ def drop_dead_saves(forward, backward, live_out):
     forward.body = sweep(forward.body)
     backward.body = sweep(backward.body)
     deadcode.eliminate(backward, live_out)      # branches and loops left empty
+    if not any(A.anno(st, "save") for st in flow.all_stmts(forward.body)):
+        _drop_stack(forward, backward)
+
+
+def _drop_stack(forward, backward):
+    """No saves left: the stack, `push` and `pop` go (the tape trim drops the stack itself)."""
+    def is_setup(st):
+        return isinstance(st, A.Assign) and len(st.targets) == 1 and A.is_name(st.targets[0]) \
+            and A.anno(st, "stack_setup")
+    forward.body = [st for st in forward.body if not is_setup(st)]
+    backward.body = [st for st in backward.body if not is_setup(st)]
