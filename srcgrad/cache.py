@@ -153,7 +153,9 @@ def disk_key(fns, wrt, kinds, options):
 
 # --- describing the objects a unit binds ----------------------------------------------
 
-_MODULES = ("srcgrad.runtime", "srcgrad.runtime.ops", "numpy", "numpy.linalg", "math", "builtins", "operator", "cmath")
+_MODULES = ("srcgrad.runtime", "srcgrad.runtime.ops", "srcgrad.runtime.reductions",
+            "srcgrad.runtime.shapes", "srcgrad.runtime.linalg", "numpy", "numpy.linalg", "math",
+            "builtins", "operator", "cmath")
 _reverse_lookup = None
 
 

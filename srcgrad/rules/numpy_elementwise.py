@@ -9,8 +9,9 @@ import math
 import numpy as np
 
 from ..runtime import sign, unbroadcast
-from ..runtime.ops import (copysign_ratio, divmod_grad, divmod_tangent, fit, frexp_grad,
-                           frexp_tangent, modf_grad, modf_tangent, pow_grad_exponent, sinc_grad)
+from ..runtime.ops import fit, pow_grad_exponent
+from ..runtime.reductions import (copysign_ratio, divmod_grad, divmod_tangent, frexp_grad,
+                                  frexp_tangent, modf_grad, modf_tangent, sinc_grad)
 from .registry import all_scalar, d, forward, nondifferentiable, reverse, t
 
 

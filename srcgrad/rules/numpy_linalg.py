@@ -8,15 +8,16 @@ singular vectors."""
 
 import numpy as np
 
-from ..runtime.ops import (cholesky_grad, cholesky_tangent, convolve_grad, cross_grad, det_grad,
-                           det_tangent, dot_grad_x, dot_grad_y, eigh_grad, eigh_tangent,
-                           eigvalsh_grad, eigvalsh_tangent, einsum_grad, einsum_tangent, kron_grad,
-                           linalg_norm_grad, matrix_norm_grad, matrix_power_grad,
-                           matrix_power_tangent, multi_dot_grad, multi_dot_tangent, pinv_grad,
-                           pinv_tangent, polyval_grad, qr_grad, qr_tangent, reduced_tangent,
-                           slogdet_grad, slogdet_tangent, solve_grad_a, svd_grad, svd_tangent,
-                           svdvals_grad, svdvals_tangent, tensordot_grad_a, tensordot_grad_b,
-                           vecdot_grad, vector_norm_grad)
+from ..runtime.ops import (det_grad, det_tangent, dot_grad_x, dot_grad_y, einsum_grad,
+                           einsum_tangent, solve_grad_a, tensordot_grad_a, tensordot_grad_b)
+from ..runtime.shapes import cross_grad
+from ..runtime.linalg import (cholesky_grad, cholesky_tangent, convolve_grad, eigh_grad,
+                              eigh_tangent, eigvalsh_grad, eigvalsh_tangent, kron_grad,
+                              linalg_norm_grad, matrix_norm_grad, matrix_power_grad,
+                              matrix_power_tangent, multi_dot_grad, multi_dot_tangent, pinv_grad,
+                              pinv_tangent, polyval_grad, qr_grad, qr_tangent, reduced_tangent,
+                              slogdet_grad, slogdet_tangent, svd_grad, svd_tangent, svdvals_grad,
+                              svdvals_tangent, vecdot_grad, vector_norm_grad)
 from .registry import d, forward, method, reverse, t, unrolled
 
 

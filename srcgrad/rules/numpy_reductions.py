@@ -8,14 +8,15 @@ The nan-variants treat nan as missing: it receives no gradient."""
 import numpy as np
 
 from ..runtime import broadcast_back, keep_reduced, reduced_count
-from ..runtime.ops import (average_grad_weights, average_tangent_weights, average_weights,
-                           corrcoef_grad, corrcoef_tangent,
-                           cov_grad, cov_tangent, cumprod_grad, cumprod_tangent, cumulative_grad,
-                           cumulative_tangent, diff_grad, ediff1d_grad, filled, nan_centred, nan_count,
-                           nanprod_grad, present, prod_grad, prod_tangent, ptp_weights,
-                           quantile_grad, quantile_grad_q, quantile_tangent, reduced_tangent,
-                           no_gradient, reverse_cumsum, tie_split, trace_axes_grad, trapezoid_grad,
-                           trapezoid_x_tangent)
+from ..runtime.ops import (cumprod_grad, cumprod_tangent, diff_grad, prod_grad, prod_tangent,
+                           reverse_cumsum, tie_split)
+from ..runtime.reductions import (average_grad_weights, average_tangent_weights, average_weights,
+                                  corrcoef_grad, corrcoef_tangent, cov_grad, cov_tangent,
+                                  cumulative_grad, cumulative_tangent, ediff1d_grad, filled,
+                                  nan_centred, nan_count, nanprod_grad, no_gradient, present,
+                                  ptp_weights, quantile_grad, quantile_grad_q, quantile_tangent,
+                                  trace_axes_grad, trapezoid_grad, trapezoid_x_tangent)
+from ..runtime.linalg import reduced_tangent
 from .registry import d, forward, method, nondifferentiable, reverse, t
 
 

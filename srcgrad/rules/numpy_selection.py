@@ -8,10 +8,12 @@ adjoint sends each result element's gradient back to the element it came from
 import numpy as np
 
 from ..runtime import unbroadcast
-from ..runtime.ops import (choose_grad, choose_tangent, clip_mask, compress_index_map, fit,
-                           interp_grad, interp_tangent, no_gradient, scatter_flat, select_choice_grad,
-                           select_choice_tangent, select_default_grad, sort_grad, sort_tangent,
-                           take_along_axis_grad, take_grad, take_indices)
+from ..runtime.ops import clip_mask, fit, take_grad
+from ..runtime.reductions import no_gradient, scatter_flat
+from ..runtime.shapes import (choose_grad, choose_tangent, compress_index_map, interp_grad,
+                              interp_tangent, select_choice_grad, select_choice_tangent,
+                              select_default_grad, sort_grad, sort_tangent, take_along_axis_grad,
+                              take_indices)
 from .registry import d, forward, method, reverse, t
 
 

@@ -8,15 +8,16 @@ index and send the gradient back along it."""
 import numpy as np
 
 from ..runtime import item_grad, unbroadcast
-from ..runtime.ops import (append_grad, array_grad, array_tangent, broadcast_arrays_tangent,
-                           concatenate_tangent, diag_grad, diagonal_grad, filled, fit, index_map,
-                           insert_grad_values, insert_index_maps, inverse_permutation, join_grad,
-                           join_tangent, linspace_grad, linspace_tangent, meshgrid_grad,
-                           meshgrid_tangent, no_gradient, pad_fill_grad, pad_index_map, pad_tangent,
-                           repeat_grad,
-                           restack, rollaxis_grad, scatter_flat, split_axis, unconcatenate,
-                           stack_tangent, tile_grad, transpose_axes, transpose_method_grad,
-                           unsplit, unstack, vander_grad, vander_x_tangent)
+from ..runtime.ops import (array_grad, array_tangent, concatenate_tangent, diag_grad, fit,
+                           inverse_permutation, repeat_grad, stack_tangent, tile_grad,
+                           transpose_axes, transpose_method_grad, unstack)
+from ..runtime.reductions import diagonal_grad, filled, index_map, no_gradient, scatter_flat
+from ..runtime.shapes import (append_grad, broadcast_arrays_tangent, insert_grad_values,
+                              insert_index_maps, join_grad, join_tangent, linspace_grad,
+                              linspace_tangent, meshgrid_grad, meshgrid_tangent, pad_fill_grad,
+                              pad_index_map, pad_tangent, restack, rollaxis_grad, split_axis,
+                              unconcatenate, unsplit)
+from ..runtime.linalg import vander_grad, vander_x_tangent
 from .registry import attribute, d, forward, method, nondifferentiable, reverse, t, unrolled
 
 

@@ -11,8 +11,10 @@ import math
 import numpy as np
 
 from ..runtime import broadcast_back, sign, unbroadcast
-from ..runtime.ops import (bessel_ratio, boxcox_grad_lmbda, ellip_grad, fit, logsumexp_weights,
-                           no_gradient, reduced_tangent)
+from ..runtime.ops import fit
+from ..runtime.reductions import no_gradient
+from ..runtime.linalg import (bessel_ratio, boxcox_grad_lmbda, ellip_grad, logsumexp_weights,
+                              reduced_tangent)
 from .registry import d, t
 
 try:

@@ -6,7 +6,8 @@ Adjoints of lists and tuples are lists, adjoints of dicts are dicts.
 
 Helpers whose name ends in ``_at`` or that start with ``drop``/``zero`` update
 their first argument in place; the compiler only passes them adjoints it owns.
-Helpers that rules need for one primitive or a family live in `runtime.ops`.
+Helpers that rules need for one primitive or a family live in `runtime.ops`
+(and, by family, `runtime.reductions`, `runtime.shapes`, `runtime.linalg`).
 
 `SHAPE_ONLY` records parameters a helper reads only for their shape, length or
 dtype: reading those needs no snapshot of a value updated in place later.
