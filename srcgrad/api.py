@@ -72,10 +72,12 @@ class GradFunction:
         seed = runtime.seed_like(out)
         try:
             raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
-        except ZeroDivisionError:
-            # Python floats raise where NumPy gives inf or nan (sqrt'(0), 0 ** -1): rerun
-            # on NumPy scalars so the gradient behaves as NumPy would
+        except (ZeroDivisionError, ValueError, OverflowError):
+            # Python floats and the math module raise where NumPy gives inf or nan
+            # (sqrt'(0), 0 ** -1, sin(inf)): rerun the general (NumPy) code on NumPy
+            # scalars so the gradient behaves as NumPy would
             args, kwargs = runtime.numpy_scalars(args), runtime.numpy_scalars(kwargs)
+            c = self.compiled_for({p: K.UNKNOWN for p in kinds})
             out, tape = c.forward(*args, **kwargs)
             if self.has_aux:
                 out, aux = out

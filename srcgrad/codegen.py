@@ -6,6 +6,7 @@ comment quoting that statement and its `file:line`; backward blocks say
 """
 
 import ast
+import math
 import linecache
 import os
 
@@ -55,9 +56,21 @@ def _comment(text):
     return A.expr_stmt(A.const(_MARK + text))
 
 
+class _NegativeConstants(ast.NodeTransformer):
+    """A folded negative constant prints as `-1.25`, which binds looser than `**` and
+    attribute access; as `-(1.25)` (a unary minus) the printer parenthesizes it where needed."""
+
+    def visit_Constant(self, node):
+        v = node.value
+        if isinstance(v, (int, float, complex)) and not isinstance(v, bool) and \
+                math.copysign(1.0, v.real if isinstance(v, complex) else v) < 0:
+            return ast.copy_location(ast.UnaryOp(ast.USub(), ast.Constant(-v)), node)
+        return node
+
+
 def to_source(nodes, header=()):
     """Source text for a list of function trees, with `header` comment lines on top."""
-    module = A.to_python_ast(A.module(nodes))
+    module = _NegativeConstants().visit(A.to_python_ast(A.module(nodes)))
     ast.fix_missing_locations(module)
     text = astor.to_source(module, indent_with=" " * 4)
     lines = []

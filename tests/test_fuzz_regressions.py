@@ -230,3 +230,45 @@ def test_adjoint_updated_in_place_never_shares_a_buffer():
     args = (0.04670373745406309, np.array([-1.08321104, -0.12000565, -1.03701824]))
     report = srcgrad.check_grad(m.f, *args, wrt=(0, 1))
     assert report.ok, str(report)
+
+
+# --- found by the 20,000-program profile ------------------------------------------------------
+
+def test_negative_constant_keeps_its_parentheses():
+    # seed 1007793: the folded constant -1.25 printed as `-1.25 ** 2`, which Python reads as -(1.25 ** 2)
+    m = load('''
+def f(x):
+    return np.fmin(x, (-1.25) ** 2) * x
+''')
+    value, g = srcgrad.value_and_grad(m.f)(3.0)
+    assert value == m.f(3.0) == 1.5625 * 3.0
+    assert srcgrad.check_grad(m.f, 3.0).ok
+    assert "(-1.25) ** 2" in srcgrad.source(m.f)
+
+
+def test_gradient_that_reads_nothing_from_the_tape():
+    # seed 1005417: every save was dropped, but the tape still packed the (removed) stack
+    m = load('''
+def f(x0, x1, v0):
+    for i in range(3):
+        if i > 0:
+            v0 = np.logaddexp(x1, v0)
+            x1 += i
+    for e in v0:
+        x0 -= np.prod(v0)
+    return x1
+''')
+    args = (0.8, -0.15, np.array([0.3, -0.4, -0.5]))
+    report = srcgrad.check_grad(m.f, *args, wrt=(0, 1, 2))
+    assert report.ok, str(report)
+
+
+def test_math_domain_error_in_a_backward_follows_numpy():
+    # seed 1017657: math.sin(inf) raises where np.sin gives nan; the gradient is nan, not an exception
+    m = load('''
+def f(x):
+    return np.cos(x * 1e308 * 10.0)
+''')
+    with np.errstate(all="ignore"):
+        g = srcgrad.grad(m.f)(1.0)
+    assert np.isnan(g)

@@ -27,9 +27,15 @@ def _unpack(backward, tape_name):
 def trim(forward, backward, tape_name):
     i, unpack = _unpack(backward, tape_name)
     ret = forward.body[-1]
-    if unpack is None or not isinstance(ret, A.Return) or not isinstance(ret.value, A.Tuple):
+    if not isinstance(ret, A.Return) or not isinstance(ret.value, A.Tuple):
         return
     packed = ret.value.elts[1]
+    if unpack is None:
+        reads_tape = any(isinstance(n, A.Name) and n.id == tape_name and isinstance(n.ctx, A.Load)
+                         for n in A.walk(backward))
+        if not reads_tape and isinstance(packed, A.Tuple):
+            packed.elts = []                    # the backward reads nothing from the tape
+        return
     names = [t.id for t in unpack.targets[0].elts]
     if not isinstance(packed, A.Tuple) or [getattr(e, "id", None) for e in packed.elts] != names:
         return
@@ -70,14 +76,21 @@ def drop_dead_saves(forward, backward, live_out):
     forward.body = sweep(forward.body)
     backward.body = sweep(backward.body)
     deadcode.eliminate(backward, live_out)      # branches and loops left empty
-    if not any(A.anno(st, "save") for st in flow.all_stmts(forward.body)):
-        _drop_stack(forward, backward)
+    _drop_stack(forward, backward)
 
 
 def _drop_stack(forward, backward):
-    """No saves left: the stack, `push` and `pop` go (the tape trim drops the stack itself)."""
+    """No pushes left: the stack, `push` and `pop` go (the tape trim drops the stack itself)."""
     def is_setup(st):
         return isinstance(st, A.Assign) and len(st.targets) == 1 and A.is_name(st.targets[0]) \
             and A.anno(st, "stack_setup")
+    setup = [st for st in forward.body if is_setup(st)]
+    if not setup:
+        return
+    push = setup[-1].targets[0].id                      # `push = stack.append`
+    used = any(isinstance(n, A.Name) and n.id == push and isinstance(n.ctx, A.Load)
+               for st in forward.body if not is_setup(st) for n in A.walk(st))
+    if used:
+        return
     forward.body = [st for st in forward.body if not is_setup(st)]
     backward.body = [st for st in backward.body if not is_setup(st)]
