@@ -30,12 +30,16 @@ class GradFunction:
         self.__name__ = f"grad_{getattr(self.fn, '__name__', 'f')}"
         self.__doc__ = f"Gradient of {self.fn.__qualname__} with respect to {', '.join(self.wrt)}."
 
-    def split(self, *args, **kwargs):
-        """(compiled, bound argument values) for these arguments: the shared split pair."""
+    def _bind(self, args, kwargs):
+        """(argument values by parameter, with defaults; their kinds)."""
         bound = self.sig.bind(*args, **kwargs)
         bound.apply_defaults()
         values = bound.arguments
-        kinds = {p: K.of_value(v) for p, v in values.items()}
+        return values, {p: K.of_value(v) for p, v in values.items()}
+
+    def split(self, *args, **kwargs):
+        """(compiled, bound argument values) for these arguments: the shared split pair."""
+        values, kinds = self._bind(args, kwargs)
         return self.compiled_for(kinds), values
 
     def compiled_for(self, kinds):
@@ -51,10 +55,7 @@ class GradFunction:
         return c
 
     def __call__(self, *args, **kwargs):
-        bound = self.sig.bind(*args, **kwargs)
-        bound.apply_defaults()
-        values = bound.arguments
-        kinds = {p: K.of_value(v) for p, v in values.items()}
+        values, kinds = self._bind(args, kwargs)
         for w in self.wrt:
             _check_wrt_value(self.fn, w, values[w])
         c = self.compiled_for(kinds)

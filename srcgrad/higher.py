@@ -25,7 +25,7 @@ import numpy as np
 from . import cache, loader
 from .analysis import kinds as K
 from .errors import ArgumentError
-from .products import tangent_keywords
+from .products import tangent_keywords, unit_vectors
 from .source import unwrap
 
 _MODULE = "srcgrad_derived"        # not a library module: the compiler reads these functions
@@ -153,13 +153,8 @@ def hessian(fn, wrt=0):
             raise ArgumentError(f"hessian differentiates with respect to floats; `{name}` is {x!r}")
         shape = np.shape(x)
         dtype = np.result_type(np.asarray(x).dtype, np.float32)
-        n = int(np.prod(shape))
-        rows = np.empty((n,) + shape, dtype)
-        for k in range(n):
-            e = np.zeros(shape, dtype)
-            e.reshape(-1)[k] = 1
-            rows[k] = product(*args, e if shape else type(x)(1))
-        result = rows.reshape(shape + shape)
+        rows = [product(*args, e) for e in unit_vectors(shape, dtype, type(x)(1))]
+        result = np.array(rows, dtype).reshape(shape + shape)
         return float(result) if not shape and isinstance(x, float) else result
 
     hessian_fn.__name__ = f"hessian_{fn.__name__}"

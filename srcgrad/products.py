@@ -171,33 +171,38 @@ def _grad_dtype(*values):
     return np.result_type(*[np.asarray(v).dtype for v in values], np.float32)
 
 
+def unit_vectors(shape, dtype, scalar_one):
+    """Each unit vector of an array of `shape` in turn; just `scalar_one` when the shape is ()."""
+    if not shape:
+        yield scalar_one
+        return
+    for k in range(int(np.prod(shape))):
+        e = np.zeros(shape, dtype)
+        e.reshape(-1)[k] = 1
+        yield e
+
+
 def _jacobian_reverse(value, pullback, x):
     out_shape, x_shape = np.shape(value), np.shape(x)
     dtype = _grad_dtype(value, x)
-    jac = np.zeros((int(np.prod(out_shape)),) + x_shape, dtype)
-    for k in range(jac.shape[0]):
-        seed = np.zeros(out_shape, dtype)
-        seed.reshape(-1)[k] = 1
-        jac[k] = pullback(seed if out_shape else seed[()])
+    rows = [pullback(seed) for seed in unit_vectors(out_shape, dtype, np.ones((), dtype)[()])]
+    jac = np.array(rows, dtype).reshape((len(rows),) + x_shape)
     return _shaped(jac.reshape(out_shape + x_shape), value, x)
 
 
 def _jacobian_forward(fn, args, index):
     x = args[index]
-    x_shape = np.shape(x)
     tangents = [None] * len(args)
     columns, value = [], None
-    for k in range(int(np.prod(x_shape))):
-        seed = np.zeros(x_shape, _grad_dtype(x))
-        seed.reshape(-1)[k] = 1
-        tangents[index] = seed if x_shape else type(x)(1)
+    for seed in unit_vectors(np.shape(x), _grad_dtype(x), type(x)(1)):
+        tangents[index] = seed
         value, column = jvp(fn, args, tangents)
         columns.append(np.asarray(column))
     if value is None:
         value = fn(*args)
     out_shape = np.shape(value)
     jac = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
-    return _shaped(jac.reshape(out_shape + x_shape), value, x)
+    return _shaped(jac.reshape(out_shape + np.shape(x)), value, x)
 
 
 def _shaped(jac, value, x):

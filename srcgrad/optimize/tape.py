@@ -69,8 +69,8 @@ def drop_dead_saves(forward, backward, live_out):
                 continue
             for block in flow.children(st):
                 block[:] = sweep(block)
-            if flow.is_loop(st) and not st.body or isinstance(st, A.If) and not st.body:
-                (st.body if st.body is not None else []).append(A.pass_())
+            if flow.children(st) and not st.body:      # a body emptied of its pushes
+                st.body.append(A.pass_())
             out.append(st)
         return out
     forward.body = sweep(forward.body)

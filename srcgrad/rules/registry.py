@@ -33,8 +33,10 @@ is a real Python or NumPy scalar (so ``math.cos`` can stand in for ``np.cos``),
 and is otherwise marked non-differentiable (its result never carries gradient).
 """
 
+import importlib
 import inspect
 import linecache
+import sys
 from dataclasses import dataclass, field
 
 from .. import astlib as A
@@ -130,8 +132,6 @@ _loaded = set()
 
 def load_optional_tables():
     """Load the tables of optional libraries that are now imported; True if any loaded."""
-    import importlib
-    import sys
     new = False
     for library, table in _OPTIONAL.items():
         if table not in _loaded and sys.modules.get(library) is not None:
