@@ -7,6 +7,8 @@ Disk: each entry is a readable `.py` file under `SRCGRAD_CACHE_DIR` (default
 `$XDG_CACHE_HOME/srcgrad` or `~/.cache/srcgrad`; `off` disables it), named by a
 hash of srcgrad's version, the template registry, the options, the argument
 kinds and the source of the function and of every user function it may call.
+Higher-order code is keyed the same way by the user function it derives from,
+plus the mode and order it was made for.
 Editing any of them changes the name, so stale entries are never used.  The
 file ends with a line of link data including a SHA-256 of the text above it;
 an entry whose hash does not match, that is truncated, unreadable or from
@@ -227,13 +229,21 @@ def get(fn, wrt, kinds, options=None):
 
 
 def _load_or_compile(fn, wrt, kinds, options):
-    # functions srcgrad generated for higher derivatives live in memory only
-    directory = None if getattr(fn, "__srcgrad_derived__", False) else _usable_dir()
+    # A function srcgrad generated for higher derivatives names the user function it was
+    # made from and how (`__srcgrad_origin__`): its key is that function's source and
+    # callees, never the generated text's throwaway file name.
+    origin = getattr(fn, "__srcgrad_origin__", None)
+    derived = getattr(fn, "__srcgrad_derived__", False)
+    directory = None if derived and origin is None else _usable_dir()
     if directory is None:
         stats["transforms"] += 1
         return pipeline.compile_split(fn, wrt, kinds, options)
     fns = reachable(fn)
-    key = disk_key(fns, wrt, kinds, options)
+    if origin is not None:
+        made_from, how = origin
+        key = disk_key(reachable(made_from), wrt, kinds, {**options, "derived": how})
+    else:
+        key = disk_key(fns, wrt, kinds, options)
     path = os.path.join(directory, f"{fns[0][1].name}-{key}.py")
     c = _read(path, fns)
     if c is not None:

@@ -52,7 +52,7 @@ TABLES = {      # template module -> section of the docs page, in page order
     "pybuiltins": "Python builtins",
     "constructs": "Language constructs",
 }
-INTERNAL = ("derivative_code",)     # helpers of generated code, not user-facing primitives
+INTERNAL = ("derivative_code", "runtime_tangents")     # helpers of generated code, not user-facing primitives
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,10 @@ class ForwardPass:
             if p is None or p.target.kind != "rule" or p.target.rule is None:
                 continue
             key = p.target.rule.key
-            if key in ("setitem", "method:append") and isinstance(p.args[0], A.Name):
+            tpl = p.target.rule.forward
+            updates = tpl is not None and tpl.updates
+            if (key in ("setitem", "method:append") or updates) and p.args \
+                    and isinstance(p.args[0], A.Name):
                 out.add(p.args[0].id)
         return out
 
@@ -83,7 +86,9 @@ class ForwardPass:
             return [st]
         t = p.target
         mutation = p.result is None or isinstance(st, A.AugAssign)
-        if not mutation and p.result not in self.active:
+        updates = t.kind == "rule" and t.rule is not None and t.rule.forward is not None \
+            and t.rule.forward.updates and bool(p.args) and self.tangent(p.args[0]) is not None
+        if not mutation and p.result not in self.active and not updates:
             return [st]
         if mutation and not any(isinstance(a, A.Name) and a.id in self.active for a in p.args):
             return [st]
@@ -136,10 +141,27 @@ class ForwardPass:
                 contributions.append(node.value)
             else:
                 temps.append(node)
-        return [st] + temps + self.combine(st, p.result, contributions)
+        if not updates:
+            return [st] + temps + self.combine(st, p.result, contributions)
+        # the argument's tangent moves in step with the argument (a popped stack) even
+        # where the result needs no tangent
+        if p.result in self.active:
+            # `acc = add_at(acc, ...)`: the result's tangent is the updated private one
+            same = isinstance(p.args[0], A.Name) and p.args[0].id == p.result
+            steps = self.combine(st, p.result, contributions, private=same)
+        else:
+            steps = [A.expr_stmt(c) for c in contributions]
+        for node in steps:
+            A.set_anno(node, "keep", True)
+            A.set_anno(node, "origin", A.anno(st, "origin"))
+        return [st] + temps + steps
 
-    def combine(self, st, name, contributions):
-        """`z_dot = c1 + c2 + ...` (zeros of z's shape when nothing contributes)."""
+    def combine(self, st, name, contributions, private=False):
+        """`z_dot = c1 + c2 + ...` (zeros of z's shape when nothing contributes).
+
+        A tangent that is updated in place gets a private copy, unless `private` says
+        the value already is one.
+        """
         target = self.namer.tangent(name)
         if not contributions:
             value = A.call(helper("zeros_like_grad"), [A.name(name)])
@@ -150,7 +172,7 @@ class ForwardPass:
                     value = A.binop(value, "+", c)
                 else:
                     value = A.call(global_ref(runtime.add, "add"), [value, c])
-        if name in self.owned and contributions:
+        if name in self.owned and contributions and not private:
             value = A.call(global_ref(runtime.ops.fresh, "fresh"), [value])
         node = A.assign(A.store(target), value)
         A.set_anno(node, "origin", A.anno(st, "origin"))

@@ -11,9 +11,21 @@ that calls the forward-mode code of `f`:
 That function has source (registered with linecache) and so does `f_jvp`, so
 `grad(grad(f))` is simply the reverse-mode transformation of `d_f`: the second
 derivative is generated code derived from generated code, and so on to any
-order.  Hessian-vector products transform the same kind of function, with the
-tangent `v` in place of 1 (reverse mode over the tangent sweep), and the
-Hessian is one such product per input element.
+order.
+
+Hessian-vector products go the other way round, forward over reverse.  The
+gradient of `f` is itself a small generated function,
+
+    def gradient_f(x, n):
+        value, tape = f_forward(x, n)
+        return f_backward(tape, seed_like(value))
+
+and `H v` is its tangent along `v`: one forward-mode sweep over the forward
+and backward code of `f` (whose tape stack uses plain `append`/`pop`, which
+forward mode differentiates).  The Hessian is one such product per input
+element.  Gradient code that calls a helper without a tangent template falls
+back to reverse mode over the tangent code of `f` along `v`, which gives the
+same numbers.
 """
 
 import inspect
@@ -22,9 +34,9 @@ import weakref
 
 import numpy as np
 
-from . import cache, loader
+from . import cache, loader, pipeline, runtime
 from .analysis import kinds as K
-from .errors import ArgumentError
+from .errors import ArgumentError, NoTemplateError
 from .products import tangent_keywords, unit_vectors
 from .source import unwrap
 
@@ -55,12 +67,7 @@ def _tangent_function(fn, wrt_name, tangent_param, kind, kinds=None):
 
 
 def _generate(fn, wrt_name, tangent_param, kind, kinds):
-    sig = inspect.signature(fn)
-    params = list(sig.parameters)
-    for p in sig.parameters.values():
-        if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.POSITIONAL_ONLY):
-            raise ArgumentError(f"higher derivatives of {fn.__qualname__} need plain positional "
-                                f"parameters; `{p.name}` is {p.kind.description}")
+    params = _plain_params(fn)
     own_kinds = {p: k for p, k in (kinds or {}).items() if p in params}
     c = cache.get(fn, (wrt_name,), own_kinds, {"mode": "forward", "tangent_only": True})
     jvp_name = f"{fn.__name__}_jvp"
@@ -73,18 +80,74 @@ def _generate(fn, wrt_name, tangent_param, kind, kinds):
         lines.append(f"    check_scalar({wrt_name}, {wrt_name!r}, {fn.__qualname__!r})")
     (keyword,) = tangent_keywords(c.jvp, 1)
     lines += [f"    return {jvp_name}({args}, {keyword}={seed})", ""]
+    made = _define(fn, kind, name, lines, {jvp_name: c.jvp, "check_scalar": check_scalar})
+    if fn.__defaults__ and not tangent_param:
+        made.__defaults__ = fn.__defaults__
+    made.__srcgrad_origin__ = (fn, repr((kind, wrt_name, tangent_param,
+                                         tuple(sorted(own_kinds.items())))))
+    return made
+
+
+def _define(fn, kind, name, lines, names):
+    """Compile the generated function `name` (source `lines`, free `names`) derived from fn."""
     text = "\n".join(lines)
     filename = f"<srcgrad {kind} of {fn.__qualname__} #{next(_counter)}>"
     loader.register_source(filename, text)
-    namespace = {"__name__": _MODULE, jvp_name: c.jvp, "check_scalar": check_scalar}
-    code = compile(text, filename, "exec")
-    exec(code, namespace)
+    namespace = {"__name__": _MODULE, **names}
+    exec(compile(text, filename, "exec"), namespace)
     made = namespace[name]
-    if fn.__defaults__ and not tangent_param:
-        made.__defaults__ = fn.__defaults__
     made.__qualname__ = f"{kind}({fn.__qualname__})"
     made.__srcgrad_derived__ = True
     return made
+
+
+def _plain_params(fn):
+    sig = inspect.signature(fn)
+    for p in sig.parameters.values():
+        if p.kind not in (p.POSITIONAL_OR_KEYWORD, p.POSITIONAL_ONLY):
+            raise ArgumentError(f"higher derivatives of {fn.__qualname__} need plain positional "
+                                f"parameters; `{p.name}` is {p.kind.description}")
+    return list(sig.parameters)
+
+
+def gradient_options():
+    """Options of the first-order code that forward mode differentiates again."""
+    return {**pipeline.options_from_env(), "plain_stack": True}
+
+
+def gradient_function(fn, wrt_name, kinds):
+    """A generated function of fn's parameters returning fn's gradient with respect to wrt_name.
+
+    It calls f's forward and backward code (compiled with plain stack pushes and pops), so
+    its tangent along `v` is the Hessian of f times v.  Cached like first-order code: on
+    disk under a key made from f's own source and that of its callees.
+    """
+    fn = unwrap(fn)
+    key = ("gradient", wrt_name, tuple(sorted(kinds.items())))
+    made = _made.setdefault(fn, {})
+    if key not in made:
+        params = _plain_params(fn)
+        own_kinds = {p: k for p, k in kinds.items() if p in params}
+        options = gradient_options()
+        c = cache.get(fn, (wrt_name,), own_kinds, options)
+        fwd, bwd = c.forward.__name__, c.backward.__name__
+        value, tape = _fresh("value", params), _fresh("tape", params)
+        args = ", ".join(params)
+        lines = [f"def gradient_{fn.__name__}({args}):",
+                 f"    {value}, {tape} = {fwd}({args})",
+                 f"    return {bwd}({tape}, seed_like({value}))", ""]
+        g = _define(fn, "gradient", f"gradient_{fn.__name__}", lines,
+                    {fwd: c.forward, bwd: c.backward, "seed_like": runtime.seed_like})
+        g.__srcgrad_origin__ = (fn, repr(("gradient", wrt_name, tuple(sorted(own_kinds.items())),
+                                          tuple(sorted(options.items())))))
+        made[key] = g
+    return made[key]
+
+
+def _fresh(base, taken):
+    while base in taken:
+        base += "_"
+    return base
 
 
 def derivative_function(gf, kinds=None):
@@ -101,22 +164,28 @@ def derivative_function(gf, kinds=None):
 
 # --- Hessians ----------------------------------------------------------------------------------
 
-def hvp(fn, wrt=0):
-    """`hvp(f)(x, v)`: the Hessian of scalar `f` at `x` times `v`, without forming the Hessian.
+class HessianProduct:
+    """`hvp(f)(*args, v)`: the Hessian of scalar `f` at `args` times `v`, without forming it.
 
-    Computed by reverse mode over the generated tangent code of `f` (the
-    directional derivative along `v`), so it costs a small multiple of one gradient.
+    Forward mode over the generated gradient of `f`: one tangent sweep along `v` over
+    f's forward and backward code.  Where that code calls a helper without a tangent
+    template, reverse mode over f's tangent code along `v` instead (same numbers).
+    `.method` says which ran last, `.source` shows its generated code.
     """
-    from .api import GradFunction, _wrt_names
-    fn = unwrap(fn)
-    params = list(inspect.signature(fn).parameters)
-    (name,), _ = _wrt_names(fn, params, wrt)
-    tangent = f"{name}_direction"
-    while tangent in params:
-        tangent += "_"
-    outers = {}
 
-    def hvp_fn(*args):
+    def __init__(self, fn, wrt=0):
+        from .api import _wrt_names
+        self.fn = fn = unwrap(fn)
+        self.params = list(inspect.signature(fn).parameters)
+        (self.name,), _ = _wrt_names(fn, self.params, wrt)
+        self._made = {}             # argument kinds -> (method, compiled or GradFunction)
+        self.last = None
+        self.method = None
+        self.__name__ = f"hvp_{fn.__name__}"
+        self.__doc__ = f"Hessian of {fn.__qualname__} (wrt {self.name}) times a vector: hvp(*args, v)."
+
+    def __call__(self, *args):
+        fn, params, name = self.fn, self.params, self.name
         if len(args) != len(params) + 1:
             raise ArgumentError(f"hvp({fn.__qualname__}) takes the arguments of {fn.__qualname__} "
                                 f"and then the vector v: {len(params) + 1} in all, got {len(args)}")
@@ -124,18 +193,50 @@ def hvp(fn, wrt=0):
         if np.shape(v) != np.shape(x):
             raise ArgumentError(f"v has shape {np.shape(v)}, but `{name}` has shape {np.shape(x)}")
         kinds = {p: K.of_value(a) for p, a in zip(params, args)}
-        key = tuple(sorted(kinds.items()))
-        outer = outers.get(key)
-        if outer is None:
-            directional = _tangent_function(fn, name, tangent, "directional", kinds)
-            outer = outers[key] = GradFunction(directional, name)
-        hvp_fn.last = outer
-        return outer(*args)
+        method, made = self.compiled_for(kinds)
+        self.method, self.last = method, made
+        if method == "reverse-over-forward":
+            return made(*args)
+        (keyword,) = tangent_keywords(made.jvp, 1)
+        return runtime.as_grad(made.jvp(*args[:-1], **{keyword: v}), x)
 
-    hvp_fn.__name__ = f"hvp_{fn.__name__}"
-    hvp_fn.__doc__ = f"Hessian of {fn.__qualname__} (wrt {name}) times a vector: hvp(*args, v)."
-    hvp_fn.last = None
-    return hvp_fn
+    def compiled_for(self, kinds, method=None):
+        """(method, code) for these argument kinds; `method` forces one of the two orders."""
+        key = (tuple(sorted(kinds.items())), method)
+        if key not in self._made:
+            self._made[key] = self._compile(kinds, method)
+        return self._made[key]
+
+    def _compile(self, kinds, method):
+        if method != "reverse-over-forward":
+            try:
+                g = gradient_function(self.fn, self.name, kinds)
+                return "forward-over-reverse", cache.get(g, (self.name,), kinds,
+                                                         {"mode": "forward", "tangent_only": True})
+            except NoTemplateError:
+                if method is not None:
+                    raise
+        from .api import GradFunction
+        tangent = _fresh(f"{self.name}_direction", self.params)
+        directional = _tangent_function(self.fn, self.name, tangent, "directional", kinds)
+        return "reverse-over-forward", GradFunction(directional, self.name)
+
+    @property
+    def source(self):
+        """The generated code the last call ran (None before the first call)."""
+        return None if self.last is None else self.last.source
+
+    def __repr__(self):
+        return f"<srcgrad Hessian-vector product of {self.fn.__qualname__} wrt {self.name}>"
+
+
+def hvp(fn, wrt=0):
+    """`hvp(f)(x, v)`: the Hessian of scalar `f` at `x` times `v`, without forming the Hessian.
+
+    Forward mode over the generated gradient code of `f` (the directional derivative
+    of the gradient along `v`), so it costs a small multiple of one gradient.
+    """
+    return HessianProduct(fn, wrt)
 
 
 def hessian(fn, wrt=0):

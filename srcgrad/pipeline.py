@@ -12,18 +12,17 @@ together.  The result keeps each stage's output for inspection.
 import builtins
 import itertools
 import os
-import re
 import types
 from dataclasses import dataclass, field
 
 from . import __version__
 from . import astlib as A
-from . import closures, codegen, controlflow, fence, inplace, loader, normalize, parse, runtime, source
+from . import closures, codegen, controlflow, fence, inplace, loader, normalize, runtime, source
 from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import adjoints, copyprop, deadcode, renest, simplify, tape
+from .optimize import adjoints, copyprop, deadcode, leftovers, renest, simplify, tape
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -198,7 +197,7 @@ def transform(unit, ctx):
         returned = [n.id for n in A.walk(backward.body[-1]) if isinstance(n, A.Name)]
         tape.drop_dead_saves(forward, backward, returned)
         tape.trim(forward, backward, unit.names["tape"])
-    _drop_dead_flags(forward, info)
+    leftovers.drop(forward, info, kinds)
     codegen.annotate(forward, info.filename)
     codegen.annotate(backward, info.filename, prefix="grad of: ")
     unit.forward, unit.backward = forward, backward
@@ -206,57 +205,7 @@ def transform(unit, ctx):
     unit.text = codegen.to_source([forward, backward])
 
 
-PASSES = ("activity", "tbr", "first-assignment", "simplify", "copyprop", "deadcode", "renest")
-
-
-_PURE_BUILTINS = (builtins.len, builtins.min, builtins.max, builtins.abs, builtins.float,
-                  builtins.int, builtins.sum)
-_TEMP = re.compile(r"^_t\d+$")
-_FLAG = re.compile(r"^(_returned|_break|_continue|_count|_cond|.+_old)(_\d+)?$")
-
-
-def _drop_dead_flags(forward, info):
-    """Control-flow flags and snapshot copies the forward function no longer reads.
-
-    They are the compiler's own names with side-effect-free values (constants, comparisons,
-    copies), so removing their assignments cannot change what the function does.
-    """
-    flags = {n.id for n in A.walk(forward) if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)
-             and _FLAG.match(n.id)}
-    # temporaries holding a comparison whose branch the clean-up removed
-    pure, impure = set(), set()
-    for st in flow.all_stmts(forward.body):
-        for name in flow.defs(st):
-            if _TEMP.match(name):
-                (pure if _pure_assignment(st, info) else impure).add(name)
-    flags = (flags | (pure - impure)) - user_names(info)
-    if flags:
-        returned = [n.id for n in A.walk(forward.body[-1]) if isinstance(n, A.Name)]
-        deadcode.eliminate(forward, returned, only=flags)
-
-
-def _pure_assignment(st, info):
-    """A comparison, a copy, a subscript read, or calls of NumPy/math functions and pure builtins:
-    nothing but its value (resolved against the user's module, as the original code is)."""
-    if not isinstance(st, A.Assign):
-        return False
-    for node in A.walk(st.value):
-        if isinstance(node, A.Call):
-            found, obj = parse.resolve_static(info, node.func, set(), [])
-            obj = A.anno(node.func, "global") if not found else obj
-            if obj is None or not _pure_callable(obj):
-                return False
-        elif isinstance(node, (A.Lambda, A.Yield, A.Await, A.NamedExpr)):
-            return False
-    return True
-
-
-def _pure_callable(obj):
-    if any(obj is b for b in _PURE_BUILTINS):
-        return True
-    rule = registry.lookup(obj)
-    return rule is not None and not rule.inplace and \
-        registry.display_name(rule.key).startswith(("numpy.", "math."))
+PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "copyprop", "deadcode", "renest")
 
 
 def options_from_env():
@@ -382,9 +331,12 @@ def link(ctx, top_unit, filename):
               f"with respect to {', '.join(top_unit.wrt) or '(nothing)'}",
               "Generated code: regenerated whenever the source changes."]
     text = "\n".join(f"# {h}" for h in header) + "\n"
-    starts = {}
+    guards = [g for u in units for g in u.guards]
     for u in units:
         bind_names(u)
+    units = _reachable(units)
+    starts = {}
+    for u in units:
         u.text = codegen.to_source(u.trees())
         text += "\n\n"
         starts[u.key] = text.count("\n") + 1
@@ -409,10 +361,22 @@ def link(ctx, top_unit, filename):
         for role, name in u.functions():
             unit_cells[(u.key, role)].cell_contents = funcs[name]
     top = made[top_unit.key]
-    guards = [g for u in units for g in u.guards]
     roles = {role: top[name] for role, name in top_unit.functions()}
     return Compiled(forward=roles.get("forward"), backward=roles.get("backward"), jvp=roles.get("jvp"),
                     units=units, source=text, guards=guards, filename=filename, starts=starts)
+
+
+def _reachable(units):
+    """The units the first one calls, directly or not (a callee whose tape went unread is
+    called as the plain function, so its pair may be unused)."""
+    by_key = {u.key: u for u in units}
+    seen, todo = {units[0].key}, [units[0]]
+    while todo:
+        for desc in todo.pop().cells.values():
+            if desc[0] == "unit" and desc[1] not in seen:
+                seen.add(desc[1])
+                todo.append(by_key[desc[1]])
+    return [u for u in units if u.key in seen]
 
 
 _counter = itertools.count(1)
@@ -423,7 +387,9 @@ def compile_split(fn, wrt, kinds, options=None, filename=None):
 
     options["mode"] is "reverse" (forward/backward pair, the default) or "forward" (jvp);
     options["tangent_only"] makes the top jvp function return just the tangent (the
-    form higher derivatives differentiate, so no work is spent on the value's adjoint).
+    form higher derivatives differentiate, so no work is spent on the value's adjoint);
+    options["plain_stack"] makes reverse-mode code push and pop with `stack.append(v)` and
+    `stack.pop()` (the form forward mode can differentiate again, for Hessian products).
     """
     ctx = Compilation(options)
     info = ctx.info_of(fn)

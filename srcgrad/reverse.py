@@ -28,6 +28,7 @@ from .analysis import flow
 from .analysis.kinds import NUM, _index_rank, atom_kind
 from .errors import NoTemplateError
 from .normalize import Prim, builtin_ref, prim
+from .recompute import recompute
 from .rules import constructs
 from .rules.registry import lookup
 from .rules.expand import BindError, bind, elidable, expand, missing_derivative
@@ -324,6 +325,8 @@ class Reverser:
                           keywords=[A.keyword(k, v) for k, v in fwd_kw.items()])
         node = A.assign(A.tuple_([A.store(p.result), A.store(tape)], ctx="store"), new_call)
         A.set_anno(node, "origin", A.anno(st, "origin"))
+        if target.kind == "user" and isinstance(st, A.Assign) and isinstance(st.value, A.Call):
+            A.set_anno(node, "plain", A.copy_node(st.value.func))     # if the tape goes unread
         site.fwd = node
         site.defs = [p.result, tape]
         grads = [self.namer.fresh("g_" + w) for w in wrt]
@@ -348,7 +351,7 @@ class Reverser:
                 if not site.keep:
                     site.header_reads = set()     # the backward drops this branch or loop
                 continue
-            value, shape = _reads(site.bwd, fwd_vars - adjoints)
+            value, shape = _reads(site.bwd, fwd_vars - adjoints - self.recomputed)
             every = value | shape
             own = set(site.defs) if not site.mutation else set()
             site.reads_after = every & own
@@ -443,6 +446,8 @@ class Reverser:
         fwd_vars = set(params) | {d for st in flow.all_stmts(fn.body) for d in flow.defs(st)}
         fwd_vars |= {n for site, _, _ in _walk_sites(sites) for n in site.defs}
         fwd_vars |= {s.counter for s, _, _ in _walk_sites(sites) if s.counter}
+        off = self.ctx.options.get("disable", ())
+        self.recomputed = recompute(sites, self.kinds) if "recompute" not in off else set()
         self.collect_reads(sites, fwd_vars)
         sites = self.snapshots(sites)
         fwd_vars |= {n for site, _, _ in _walk_sites(sites) for n in site.defs}
@@ -476,16 +481,27 @@ class Reverser:
         stack_used = bool(saves)
         names = self.unit.names
         push, pop, stack = names["push"], names["pop"], names["stack"]
+        # Code that will be differentiated again calls the list methods directly
+        # (`stack.append(v)`, `stack.pop()`): they have tangent templates, bound-method
+        # aliases have none.
+        plain = self.ctx.options.get("plain_stack", False)
+
+        def push_call(v):
+            func = A.attr(A.name(stack), "append") if plain else A.name(push)
+            return A.call(func, [A.name(v)])
+
+        def pop_call():
+            return A.call(A.attr(A.name(stack), "pop") if plain else A.name(pop), [])
 
         # pushes before the assignment, pops after the adjoint
         for site, _, _ in _walk_sites(sites):
             saved = [v for v in site.defs if (id(site), v) in saves]
             loop_saved = [v for v in (site.loop_target, site.counter) if v and (id(site), v) in saves]
-            pushes = [A.expr_stmt(A.call(A.name(push), [A.name(v)])) for v in loop_saved + saved]
+            pushes = [A.expr_stmt(push_call(v)) for v in loop_saved + saved]
             for node, v in zip(pushes, loop_saved + saved):
                 A.set_anno(node, "save", (id(site), v))
             site.pre = pushes + site.pre
-            pops = [A.assign(A.store(v), A.call(A.name(pop), [])) for v in reversed(loop_saved + saved)]
+            pops = [A.assign(A.store(v), pop_call()) for v in reversed(loop_saved + saved)]
             for node, v in zip(pops, reversed(loop_saved + saved)):
                 A.set_anno(node, "pop", True)
                 A.set_anno(node, "save", (id(site), v))
@@ -504,10 +520,12 @@ class Reverser:
         unset = [v for v in order if (v in pushed_early) or (v in reads and v not in assigned_at_end)]
         fwd_body = [A.assign(A.store(v), A.const(None)) for v in unset]
         if stack_used:
-            fwd_body.append(A.assign(A.store(stack), A.list_([])))
-            fwd_body.append(A.assign(A.store(push), A.attr(A.name(stack), "append")))
-            for st in fwd_body[-2:]:
+            setup = [A.assign(A.store(stack), A.list_([]))]
+            if not plain:
+                setup.append(A.assign(A.store(push), A.attr(A.name(stack), "append")))
+            for st in setup:
                 A.set_anno(st, "stack_setup", True)
+            fwd_body += setup
         fwd_body += _flatten_fwd(sites)
         tape_items = [A.name(v) for v in tape_vars] + ([A.name(stack)] if stack_used else [])
         fwd_body.append(A.return_(A.tuple_([A.copy_node(ret_atom), A.tuple_(tape_items)])))
@@ -530,7 +548,9 @@ class Reverser:
                 target = A.tuple_([target.elts[0]], ctx="store")
             bwd_body.append(A.assign(target, A.name(names["tape"])))
         if stack_used:
-            bwd_body.append(A.assign(A.store(pop), A.attr(A.call(builtin_ref("list"), [A.name(stack)]), "pop")))
+            copy = A.call(builtin_ref("list"), [A.name(stack)])      # the tape outlives a backward
+            bwd_body.append(A.assign(A.store(stack), copy) if plain
+                            else A.assign(A.store(pop), A.attr(copy, "pop")))
             A.set_anno(bwd_body[-1], "stack_setup", True)
         for m in mirrors:
             node = self.reset(m)

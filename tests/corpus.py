@@ -1077,6 +1077,15 @@ def model_scalar_loop(x):
     return y
 
 
+@case(S())
+def model_scalar_loop_products(x):
+    # the benchmark's loop: `x * y` is recomputed by the backward instead of saved
+    y = x
+    for i in range(30):
+        y = np.sin(y) * 0.9 + np.cos(x * y) * 0.1 + np.tanh(y * 0.5) * 0.05
+    return y * y
+
+
 @case(S(0.1, 1.0))
 def model_euler_ode(k):
     y = 1.0

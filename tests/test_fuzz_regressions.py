@@ -272,3 +272,91 @@ def f(x):
     with np.errstate(all="ignore"):
         g = srcgrad.grad(m.f)(1.0)
     assert np.isnan(g)
+
+
+# --- lint leftovers found in the long profile (programs 1000000-1003000) ---
+
+def test_counter_of_a_loop_whose_backward_emptied_is_not_saved():
+    # seed 1001545: the inner loop's backward went away only after its own saves were
+    # dropped, and the counter popped for it was then never read
+    m = load('''
+def f(x0, x1, v0):
+    for i4 in range(len(v0)):
+        for i5 in range(3):
+            s6 = x1 if 2.0 * x1 > 0.0 else v0[i5]
+            x0 += np.maximum(v0[0], s6) if 2.0 < math.asinh(s6) else v0[i5]
+    return np.sum(v0) * x1
+''')
+    args = (0.3, 0.7, np.array([0.1, -0.2, 0.4]))
+    assert lint_of(m.f, (0, 1, 2), args) == []
+    report = srcgrad.check_grad(m.f, *args, wrt=(0, 1, 2))
+    assert report.ok, str(report)
+
+
+def test_dead_branch_test_keeps_the_calls_it_made():
+    # seed 1002116: the test of a branch the clean-up removed stayed as a dead temporary;
+    # it calls a user function, which may have effects, so the call itself stays
+    m = load('''
+calls = []
+
+
+def h(v):
+    calls.append(1)
+    return np.sum(v)
+
+
+def f(x, v):
+    for i in range(2):
+        if h(v) > 0.0:
+            continue
+        if v.mean() > 0.0:
+            continue
+    return x * x
+''')
+    args = (0.5, np.array([0.2, 0.3, 0.4]))
+    assert lint_of(m.f, (0, 1), args) == []
+    assert "v.mean()" not in srcgrad.source(m.f, (0, 1), kinds=_kinds(m.f, args))
+    del m.calls[:]
+    value, grads = srcgrad.value_and_grad(m.f, (0, 1))(*args)
+    assert len(m.calls) == 2                          # once per iteration, as f itself does
+    assert srcgrad.check_grad(m.f, *args, wrt=(0, 1)).ok
+
+
+def test_callee_whose_tape_goes_unread_is_called_plainly():
+    # seed 1000694: `_t4, tape_1 = h1_forward(...)` kept a tape nothing read
+    m = load('''
+def h1(a0, a1):
+    return a0 * a1
+
+
+def f(x0, x1):
+    x1 = np.square(2.0)
+    return h1(x1, 1.5) if x0 > 10.0 else np.tanh(x0)
+''')
+    src = srcgrad.source(m.f, (0, 1), kinds=_kinds(m.f, (20.0, 0.5)))
+    assert lint_of(m.f, (0, 1), (20.0, 0.5)) == []
+    assert "h1(x1, 1.5)" in src and "h1_forward" not in src
+    assert srcgrad.grad(m.f, (0, 1))(20.0, 0.5) == (0, 0)
+    assert srcgrad.check_grad(m.f, 0.5, 0.5, wrt=(0, 1)).ok
+
+
+def _kinds(fn, args):
+    import inspect
+    from srcgrad.analysis.kinds import of_value
+    return {p: of_value(a) for p, a in zip(inspect.signature(fn).parameters, args)}
+
+
+def test_plain_call_keeps_the_arguments_the_clean_up_left():
+    # seed 1012728: the plain call was rebuilt from the arguments before renesting,
+    # naming a temporary (`_t3`) that no longer existed
+    m = load('''
+def h0(a0, a1):
+    return np.cos(np.reciprocal(np.cosh(0.5)))
+
+
+def f(x0):
+    x0 = 2.0
+    return np.divide(h0(x0, np.array([x0, x0, x0])), (2.0 + np.tanh(np.sin(x0))))
+''')
+    assert srcgrad.value_and_grad(m.f)(0.3) == (m.f(0.3), 0)
+    assert lint_of(m.f, 0, (0.3,)) == []

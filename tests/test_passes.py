@@ -7,12 +7,16 @@ from corpus import CASES, make_args
 from srcgrad import pipeline
 
 SAMPLE = [c for c in CASES if c.id in {
-    "model_mlp", "model_rnn", "model_scalar_loop", "lst_append_array", "call_nested_def_loop",
+    "model_mlp", "model_rnn", "model_scalar_loop", "model_scalar_loop_products", "lst_append_array", "call_nested_def_loop",
     "model_euler_ode", "model_rosenbrock", "lst_fresh_list_each_iteration"}]
 
 
 def _source(c, off):
-    return pipeline.compile_split(c.fn, [_name(c, w) for w in _wrt(c)], {},
+    """The code `grad` compiles for the case's arguments (specialized to their kinds)."""
+    import inspect
+    from srcgrad.analysis.kinds import of_value
+    kinds = {p: of_value(a) for p, a in zip(inspect.signature(c.fn).parameters, make_args(c, 0))}
+    return pipeline.compile_split(c.fn, [_name(c, w) for w in _wrt(c)], kinds,
                                   {"disable": tuple(off)} if off else {}).source
 
 
@@ -26,7 +30,7 @@ def _name(c, w):
 
 
 def test_sample_is_present():
-    assert len(SAMPLE) == 8
+    assert len(SAMPLE) == 9
 
 
 @pytest.mark.parametrize("name", pipeline.PASSES)

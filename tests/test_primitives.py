@@ -25,6 +25,7 @@ PARAMS = [pytest.param(c, i, id=f"{c.id}-{i}") for c in CASES for i in range(len
 # Tables whose rules are checked elsewhere, and why.
 CHECKED_ELSEWHERE = {
     "srcgrad.rules.constructs": "indexing, literals, augmented assignment: tests/corpus.py",
+    "srcgrad.rules.runtime_tangents": "tangents of backward-code helpers: tests/test_hvp.py",
     "srcgrad.rules.pybuiltins": "abs, float, sum, max, min, list, tuple: tests/corpus.py",
     "srcgrad.rules.mathfuncs": "the math module on Python floats: tests/corpus.py",
     "srcgrad.rules.derivative_code": "helpers of generated code: the higher-order tests",

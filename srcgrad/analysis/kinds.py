@@ -6,6 +6,7 @@ After `infer(fn, param_kinds, info)` every local variable maps to one of:
     array:N    an ndarray with N dimensions
     array      an ndarray of unknown rank
     numeric    num or array (supports arithmetic and broadcasting)
+    shape      an array's `.shape` (its items are ints, so `x.shape[0]` is num)
     list, tuple, dict
     unknown    anything else, or several of the above
 
@@ -27,6 +28,7 @@ from . import flow
 
 NUM, ARRAY, NUMERIC, LIST, TUPLE, DICT, UNKNOWN, BOTTOM = (
     "num", "array", "numeric", "list", "tuple", "dict", "unknown", "bottom")
+SHAPE = "shape"             # an array's shape: a tuple of ints
 
 
 def array(ndim):
@@ -161,6 +163,9 @@ def result_kind(p, kinds, info):
     key = rule.key
     if key == constructs.GETITEM:
         base = arg_kinds[0]
+        if base == SHAPE:
+            index = arg_kinds[1] if len(arg_kinds) > 1 else UNKNOWN
+            return NUM if index == NUM else UNKNOWN
         if not is_arith(base):
             return UNKNOWN
         r = _index_rank(base, p.args[1], kinds, info)
@@ -204,6 +209,11 @@ def result_kind(p, kinds, info):
         return NUMERIC
     if key == "attribute:T" or name in ("transpose",) and not isinstance(key, str):
         return arg_kinds[0] if arg_kinds and is_array(arg_kinds[0]) else NUMERIC
+    if key in ("attribute:shape", np.shape) and arg_kinds and is_arith(arg_kinds[0]):
+        return SHAPE
+    if key in ("attribute:ndim", "attribute:size", np.ndim, np.size) and arg_kinds \
+            and is_arith(arg_kinds[0]) and len(p.args) == 1:
+        return NUM
     if isinstance(key, str) and key.startswith(("method:", "attribute:")):
         if name in ("T", "transpose", "copy", "astype") and arg_kinds and is_array(arg_kinds[0]):
             return arg_kinds[0]

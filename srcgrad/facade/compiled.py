@@ -23,51 +23,73 @@ from .. import runtime
 from . import engine, grad_mode
 from . import tensor as T
 from .errors import TensorError
-from .graph import Node, Saved, meta
-from .ops import unwrap
+from .graph import Node, check_saved, meta, save
+from .ops import fit, kind, unwrap
 
 
 def call(function, args, kwargs):
     """The Tensor call handler for srcgrad.Function."""
-    # names of the arguments passed (split() below binds once more, with defaults)
-    params = _params(function.fn)
-    values = dict(zip(params, args))
-    values.update(kwargs)
-    for name, v in values.items():
-        if type(v) in (list, tuple, dict) and _nested_grad(v):
+    params, plain = _params(function.fn)
+    positional = plain and not kwargs and len(args) == len(params)
+    if positional:          # the common case: no binding, no defaults to fill in
+        names, values = params, args
+    else:
+        bound = dict(zip(params, args))
+        bound.update(kwargs)
+        names, values = list(bound), list(bound.values())
+    wrt, wrt_tensors = [], []
+    for name, v in zip(names, values):
+        if isinstance(v, T.Tensor):
+            if v._requires_grad:
+                wrt.append(name)
+                wrt_tensors.append(v)
+        elif type(v) in (list, tuple, dict) and _nested_grad(v):
             raise TensorError(f"{function.fn.__qualname__}: argument `{name}` holds Tensors that "
                               "require grad inside a container; pass them as separate arguments")
     raw_args = [_raw(a) for a in args]
-    raw_kwargs = {k: _raw(v) for k, v in kwargs.items()}
-    wrt = tuple(n for n, v in values.items() if isinstance(v, T.Tensor) and v.requires_grad)
+    raw_kwargs = {k: _raw(v) for k, v in kwargs.items()} if kwargs else {}
     if not wrt or not grad_mode.is_grad_enabled():
         return _wrap_out(function.fn(*raw_args, **raw_kwargs))
-    compiled, raw_values = function.grad(wrt if len(wrt) > 1 else wrt[0]).split(*raw_args,
-                                                                               **raw_kwargs)
+    gradient = function.grad(tuple(wrt) if len(wrt) > 1 else wrt[0])
+    if positional:
+        raw_values = dict(zip(params, raw_args))
+        compiled = gradient.compiled_for({p: kind(v) for p, v in raw_values.items()})
+    else:
+        compiled, raw_values = gradient.split(*raw_args, **raw_kwargs)
     out, tape = compiled.forward(*raw_args, **raw_kwargs)
-    if not isinstance(out, (np.ndarray, np.generic, float, int, complex)):
+    if type(out) is np.ndarray:
+        data = out
+    elif isinstance(out, (np.generic, float, int, complex)):
+        data = np.asarray(out)
+    else:
         raise TensorError(f"{function.fn.__qualname__} returned a {type(out).__name__}; a "
                           "compiled function called on Tensors must return one array or number")
-    data = np.asarray(out)
     if data.dtype.kind not in "fc":
         return T.Tensor._wrap(data)
-    node = CompiledNode(function, compiled, tape, [values[w] for w in wrt],
-                        [raw_values[w] for w in wrt], args, kwargs, out)
+    node = CompiledNode(function, compiled, tape, wrt_tensors, [raw_values[w] for w in wrt], args,
+                        kwargs, out)
     return T.Tensor._from_node(data, node)
 
 
 def _raw(v):
     # a 0-d Tensor goes in as a NumPy scalar: immutable like the float it stands for
-    if isinstance(v, T.Tensor) and v.ndim == 0:
-        return v.data[()]
+    if isinstance(v, T.Tensor):
+        data = v._data
+        return data[()] if data.ndim == 0 else data
     return unwrap(v)
 
 
+_PLAIN = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
 def _params(fn, _cache={}):
-    params = _cache.get(fn)
-    if params is None:
-        params = _cache[fn] = list(inspect.signature(fn).parameters)
-    return params
+    """(parameter names, whether they are all plain positional ones), cached per function."""
+    found = _cache.get(fn)
+    if found is None:
+        parameters = inspect.signature(fn).parameters.values()
+        found = _cache[fn] = ([p.name for p in parameters],
+                              all(p.kind in _PLAIN for p in parameters))
+    return found
 
 
 def _nested_grad(v):
@@ -94,8 +116,10 @@ class CompiledNode(Node):
         self.function, self.compiled, self.tape = function, compiled, tape
         self.raw_wrt, self.args, self.kwargs, self.out = raw_wrt, args, kwargs, out
         self.wrt = wrt_tensors
-        self.saved = [Saved(a) for a in list(args) + list(kwargs.values())
-                      if isinstance(a, T.Tensor)]
+        tensors = [a for a in args if isinstance(a, T.Tensor)]
+        if kwargs:
+            tensors += [v for v in kwargs.values() if isinstance(v, T.Tensor)]
+        self.saved = save(tensors)
 
     def name(self):
         return f"CompiledBackward[{self.function.fn.__qualname__}]"
@@ -106,15 +130,18 @@ class CompiledNode(Node):
         self.wrt = None
 
     def apply(self, grad, create_graph):
-        self.check_saved()
-        for s in self.saved:
-            s.check(self)
+        if self.freed:
+            self.check_freed()
+        check_saved(self.saved, self)
         if create_graph:
             return self._recompute(grad)
         raw = self.compiled.backward(self.tape, _seed(grad, self.out))
         raw = raw if len(self.next) > 1 else (raw,)
-        from .ops import fit
-        return [fit(runtime.as_grad(g, r), shape, dtype, self.name())
+        # an array that owns its data, shaped and typed like its input, is what as_grad and
+        # fit would return unchanged
+        return [g if type(g) is np.ndarray and g.dtype == dtype and g.shape == shape
+                and g.base is None and g.flags.writeable
+                else fit(runtime.as_grad(g, r), shape, dtype, self)
                 for g, r, (shape, dtype) in zip(raw, self.raw_wrt, self.shapes)]
 
     def _recompute(self, grad):
@@ -135,8 +162,11 @@ class CompiledNode(Node):
 
 def _seed(grad, out):
     """The output cotangent in the type the compiled backward expects for `out`."""
+    if type(out) is np.ndarray:
+        return grad
+    scalar = grad.ndim == 0 if type(grad) is np.ndarray else np.ndim(grad) == 0
     if isinstance(out, float):
-        return float(np.real(grad)) if np.ndim(grad) == 0 else grad
+        return float(np.real(grad)) if scalar else grad
     if isinstance(out, np.generic):
-        return out.dtype.type(grad) if np.ndim(grad) == 0 else grad
+        return out.dtype.type(grad) if scalar else grad
     return grad

@@ -7,7 +7,9 @@ Only nodes that lead to a wanted tensor run (all of them for a plain
 backward).  Without `create_graph` gradients are NumPy arrays; with it they
 are Tensors and each pullback runs on Tensors (`higher.run`), so the sweep is
 itself recorded.  Unless `retain_graph`, each node frees its saved values once
-it has run.
+it has run.  A graph of one node whose edges go to different leaves without
+hooks (a compiled function called on Tensors) needs no ordering: that node
+runs and its gradients go straight to the leaves.
 """
 
 import numpy as np
@@ -28,18 +30,20 @@ def _seeds(outputs, gradients, create_graph):
         if not isinstance(out, T.Tensor) or not out.requires_grad:
             raise TensorError(f"element {i} of tensors does not require grad and does not have a "
                               "grad_fn")
+        data = out._data
         if g is None:
-            if out.data.size != 1:
+            if data.size != 1:
                 raise TensorError("grad can be implicitly created only for scalar outputs; pass "
                                   "`gradient=` (the vector of the vector-Jacobian product)")
-            if out.dtype.kind == "c":
+            if data.dtype.kind == "c":
                 raise TensorError("grad can be implicitly created only for real scalar outputs")
-            g = np.ones(out.shape, out.dtype)
+            # np.array(1, dtype): the 0-d one np.ones((), dtype) makes, several times faster
+            g = np.array(1, data.dtype) if not data.ndim else np.ones(data.shape, data.dtype)
         elif isinstance(g, T.Tensor):
             g = g if create_graph else g.data
         else:
             g = np.asarray(g, dtype=np.result_type(g, out.dtype))
-        if np.shape(g) != out.shape:
+        if g.shape != data.shape:
             raise TensorError(f"Mismatch in shape: grad_output[{i}] has a shape of {np.shape(g)} "
                               f"and output[{i}] has a shape of {out.shape}.")
         if create_graph and not isinstance(g, T.Tensor):
@@ -100,20 +104,21 @@ def autograd_grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_
 
 
 def _graph(roots):
-    """Dependency counts of every node reachable from `roots`."""
+    """Dependency counts of every node reachable from `roots`, and the set of those nodes."""
     deps = {}
-    stack = [n for n in roots]
-    seen = set(stack)
+    first = set(roots)
+    stack = list(first)
     while stack:
-        node = stack.pop()
-        for nxt in node.next:
+        for nxt in stack.pop().next:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps, seen
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+                if nxt not in first:      # a root reached from another root is walked once
+                    stack.append(nxt)
+    return deps, first.union(deps)
 
 
 def _needed(nodes, targets):
@@ -142,9 +147,21 @@ def _needed(nodes, targets):
 
 def run(seeds, retain_graph, create_graph, targets, accumulate):
     """The sweep.  Returns {target node: gradient} for the nodes in `targets`."""
+    if targets is None and accumulate and len(seeds) == 1 and _one_node(seeds[0][0]):
+        # a compiled function's graph: no order to work out, nothing to sum
+        node, grad = seeds[0]
+        with grad_mode.set_grad_enabled(create_graph):
+            grads = node.apply(grad, create_graph)
+            if not retain_graph:
+                node.release()
+            for leaf_node, g in zip(node.next, grads):
+                if leaf_node is not None and g is not None:
+                    _accumulate(leaf_node.leaf, g, create_graph)
+        return {}
     roots = [n for n, _ in seeds]
     deps, nodes = _graph(roots)
-    needed = _needed(nodes, targets)
+    # None: every node is needed (a plain backward), and the membership tests below are skipped
+    needed = None if targets is None else _needed(nodes, targets)
     buffers = {}
     for node, g in seeds:
         buffers[node] = g if node not in buffers else buffers[node] + g
@@ -154,33 +171,46 @@ def run(seeds, retain_graph, create_graph, targets, accumulate):
         while ready:
             node = ready.pop()
             grad = buffers.pop(node, None)
-            if grad is not None and node in needed:
-                grad = _pre_hooks(node, grad, create_graph)
+            grads = ()
+            if grad is not None and (needed is None or node in needed):
+                leaf = node.leaf if type(node) is AccumulateGrad else None
+                hooks = node.pre_hooks if leaf is None else leaf._hooks
+                if hooks or node.retained is not None:
+                    grad = _pre_hooks(node, grad, create_graph)
                 if targets is not None and node in targets:
                     captured[node] = grad
-                if isinstance(node, AccumulateGrad):
+                if leaf is not None:
                     if accumulate and (targets is None or node in targets):
-                        _accumulate(node.leaf, grad, create_graph)
-                    grads = ()
-                elif targets is not None and not any(n in needed for n in node.next if n):
-                    grads = ()
-                else:
+                        _accumulate(leaf, grad, create_graph)
+                elif needed is None or any(n in needed for n in node.next if n):
                     grads = node.apply(grad, create_graph)
                     if not retain_graph:
                         node.release()
-            else:
-                grads = ()
-            grads = list(grads) + [None] * (len(node.next) - len(grads))
-            for nxt, g in zip(node.next, grads):
+            nexts = node.next
+            if len(grads) < len(nexts):
+                grads = list(grads) + [None] * (len(nexts) - len(grads))
+            for nxt, g in zip(nexts, grads):
                 if nxt is None:
                     continue
-                if g is not None and nxt in needed:
+                if g is not None and (needed is None or nxt in needed):
                     old = buffers.get(nxt)
                     buffers[nxt] = g if old is None else old + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if not left:
                     ready.append(nxt)
     return captured
+
+
+def _one_node(node):
+    """True for one recorded node whose edges all go to different leaves, with no hooks."""
+    if type(node) is AccumulateGrad or node.pre_hooks or node.retained is not None:
+        return False
+    edges = [n for n in node.next if n is not None]
+    for n in edges:
+        if type(n) is not AccumulateGrad or n.leaf._hooks:
+            return False
+    return len(set(edges)) == len(edges)
 
 
 def _pre_hooks(node, grad, create_graph):
@@ -207,11 +237,13 @@ def _accumulate(t, grad, create_graph):
         g = grad if isinstance(grad, T.Tensor) else T.Tensor._wrap(np.asarray(grad))
         t._grad = g if t._grad is None else t._grad + g
         return
-    g = grad.data if isinstance(grad, T.Tensor) else grad
-    if t._grad is None:
-        t._grad = T.Tensor._wrap(np.array(g, dtype=t.dtype))
-    elif t._grad.requires_grad:
-        t._grad = T.Tensor._wrap(t._grad.data + g)
+    g = grad._data if isinstance(grad, T.Tensor) else grad
+    old = t._grad
+    if old is None:
+        # a copy: the same array may be another leaf's gradient too, or a value the graph holds
+        t._grad = T.Tensor._wrap(np.array(g, dtype=t._data.dtype))
+    elif old._requires_grad:
+        t._grad = T.Tensor._wrap(old._data + g)
     else:
-        t._grad.data[...] += g
-        t._grad._version[0] += 1
+        np.add(old._data, g, out=old._data)
+        old._version[0] += 1

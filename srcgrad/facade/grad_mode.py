@@ -10,12 +10,19 @@ into a plain array would cut the graph silently, so `Tensor.__array__` and
 import functools
 import threading
 
-_state = threading.local()
+
+class _State(threading.local):
+    # class-level defaults: a thread that never changed the mode reads them without a miss
+    enabled = True
+    strict = 0
+
+
+_state = _State()
 
 
 def is_grad_enabled():
     """True when new Tensor operations are recorded for backward."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 def _set(flag):
@@ -23,7 +30,7 @@ def _set(flag):
 
 
 def in_recorded_backward():
-    return getattr(_state, "strict", 0) > 0
+    return _state.strict > 0
 
 
 class _Mode:
@@ -73,7 +80,7 @@ class recording_backward:   # noqa: N801
     def __enter__(self):
         self._prev = is_grad_enabled()
         _set(True)
-        _state.strict = getattr(_state, "strict", 0) + 1
+        _state.strict += 1
         return self
 
     def __exit__(self, *exc):

@@ -47,27 +47,28 @@ class Node:
     def release(self):
         self.freed = True
 
-    def check_saved(self):
+    def check_freed(self):
         if self.freed:
             raise GraphFreedError(FREED)
 
 
-class Saved:
-    """A Tensor saved for backward, with the version it had when saved."""
+def save(tensors):
+    """The Tensors a node reads in backward, each with its version counter and current version.
 
-    __slots__ = ("tensor", "version", "counter")
+    (tensor, counter, version) triples rather than objects: every recorded operation
+    saves its inputs, so this is on the hot path.
+    """
+    return [(t, t._version, t._version[0]) for t in tensors]
 
-    def __init__(self, tensor):
-        self.tensor = tensor
-        self.counter = tensor._version
-        self.version = self.counter[0]
 
-    def check(self, op):
-        if self.counter[0] != self.version:
+def check_saved(saved, node):
+    """Raise if a saved Tensor was modified in place after it was saved."""
+    for t, counter, version in saved:
+        if counter[0] != version:
             raise InplaceModifiedError(
                 f"one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: a tensor of shape {self.tensor.shape} saved by {op.name()} is at "
-                f"version {self.counter[0]}; expected version {self.version} instead. Hint: do the "
+                f"inplace operation: a tensor of shape {t.shape} saved by {node.name()} is at "
+                f"version {counter[0]}; expected version {version} instead. Hint: do the "
                 f"update out of place (x = x - y) or after calling backward().")
 
 
@@ -104,4 +105,6 @@ class HookList(list):
 
 def meta(value):
     """(shape, dtype) of an input, for checking the gradient the pullback returns."""
+    if type(value) is np.ndarray:
+        return (value.shape, value.dtype)
     return (np.shape(value), getattr(value, "dtype", None))

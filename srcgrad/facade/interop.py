@@ -43,12 +43,11 @@ class Interop:
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         out = kwargs.pop("out", None)
-        needs = grad_mode.is_grad_enabled() and any(ops.requires(i) for i in inputs)
         if method == "__call__" and out is None:
             rule = registry.lookup(ufunc)
             if rule is not None and (rule.nondiff or rule.reverse is not None or rule.variants):
                 return ops.apply(rule, ufunc, inputs, kwargs)
-        if needs:
+        if grad_mode.is_grad_enabled() and any(ops.requires(i) for i in inputs):
             name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
             _unsupported(name, " with out=" if out is not None else "")
         raw = [ops.unwrap(i) for i in inputs]

@@ -21,7 +21,7 @@ from ..runtime import sum_to
 from . import grad_mode, higher
 from . import tensor as T
 from .errors import TensorError, UnsupportedOpError
-from .graph import Node, Saved, meta
+from .graph import Node, check_saved, save
 
 
 def unwrap(v):
@@ -43,31 +43,65 @@ def requires(v):
 
 def apply(rule, forward, args, kwargs=None, name=None):
     """Run one primitive on Tensors and record it; returns a Tensor."""
-    kwargs = kwargs or {}
-    raw = [unwrap(a) for a in args]
-    rawkw = {k: unwrap(v) for k, v in kwargs.items()} if kwargs else kwargs
-    out = np.asarray(forward(*raw, **rawkw))
-    record = grad_mode.is_grad_enabled() and rule is not None and not rule.nondiff \
-        and out.dtype.kind in "fc"
-    active = [requires(a) for a in args] if record else ()
-    if not any(active):
-        return T.Tensor._wrap(out)
-    if any(requires(v) for v in kwargs.values()):
+    Tensor = T.Tensor
+    raw = [a._data if isinstance(a, Tensor) else unwrap(a) for a in args]
+    if kwargs:
+        rawkw = {k: unwrap(v) for k, v in kwargs.items()}
+        out = forward(*raw, **rawkw)
+    else:
+        kwargs = rawkw = {}
+        out = forward(*raw)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    if rule is None or rule.nondiff or out.dtype.kind not in "fc" \
+            or not grad_mode.is_grad_enabled():
+        return Tensor._wrap(out)
+    active = tuple([a._requires_grad if isinstance(a, Tensor) else requires(a) for a in args])
+    if True not in active:
+        return Tensor._wrap(out)
+    if kwargs and any(requires(v) for v in kwargs.values()):
         bad = next(k for k, v in kwargs.items() if requires(v))
         raise TensorError(f"{rule.name}: gradient cannot flow into keyword argument `{bad}`; "
                           "pass it positionally")
-    if rule.reverse is None and not rule.variants:
-        raise UnsupportedOpError(f"{rule.name} has no reverse template, so it cannot be recorded "
-                                 "on a Tensor that requires grad")
-    kinds = tuple(K.of_value(r) for r in raw)
-    pb = pullbacks.pullback(rule, len(args), active, tuple(kwargs), kinds)
+    pb, reads_z = _pullback(rule, active, rawkw, raw)
     node = OpNode(name or rule.name, pb, args, active, rawkw, out)
-    result = T.Tensor._from_node(out, node)
+    result = Tensor._from_node(out, node)
     if rule.aliases:
         _share_version(result, args[0])
-    if "z" in reads(pb):
+    if reads_z:
         node.z_counter, node.z_version = result._version, result._version[0]
     return result
+
+
+# (rule, its templates, active, keywords, argument kinds) -> pullback and whether it reads
+# the output z.  pullbacks.pullback has its own cache; this one skips its key building and
+# lock on the path every recorded operation takes.  A template registered later (a new
+# `reverse`, one more variant) changes the key; each entry holds the rule and template whose
+# ids it is keyed by, so those ids cannot be reused while it exists.
+_pullbacks = {}
+
+
+def _pullback(rule, active, rawkw, raw):
+    kinds = tuple([kind(r) for r in raw])
+    key = (id(rule), id(rule.reverse), len(rule.variants), active, tuple(rawkw), kinds)
+    found = _pullbacks.get(key)
+    if found is None:
+        if rule.reverse is None and not rule.variants:
+            raise UnsupportedOpError(f"{rule.name} has no reverse template, so it cannot be "
+                                     "recorded on a Tensor that requires grad")
+        pb = pullbacks.pullback(rule, len(raw), active, tuple(rawkw), kinds)
+        found = _pullbacks[key] = (pb, "z" in reads(pb), rule, rule.reverse)
+    return found[0], found[1]
+
+
+_ARRAY_KINDS = [K.array(n) for n in range(65)]     # NumPy allows up to 64 dimensions
+
+
+def kind(v):
+    """K.of_value(v), without formatting a string for an array."""
+    if type(v) is np.ndarray:
+        return _ARRAY_KINDS[v.ndim]
+    return K.of_value(v)
 
 
 _reads = {}
@@ -93,24 +127,39 @@ def _share_version(result, source):
 
 
 class OpNode(Node):
-    """A recorded primitive: its pullback and what the pullback reads."""
+    """A recorded primitive: its pullback and what the pullback reads.
 
-    __slots__ = ("op", "pb", "args", "active", "kwargs", "z", "z_counter", "z_version", "saved")
+    `nested` is set when some argument is a list or tuple of Tensors (np.concatenate):
+    only then does a pullback result have to be split per item.
+    """
+
+    __slots__ = ("op", "pb", "args", "active", "kwargs", "z", "z_counter", "z_version", "saved",
+                 "nested")
 
     def __init__(self, op, pb, args, active, kwargs, z):
-        edges, shapes, saved = [], [], []
+        edges, shapes, tensors = [], [], []
+        nested = False
+        Tensor = T.Tensor
         for a, act in zip(args, active):
-            items = a if type(a) in (list, tuple) else (a,)
-            for i in items:
-                if isinstance(i, T.Tensor):
-                    saved.append(Saved(i))
-                    if act and i._requires_grad:
-                        edges.append(i._edge())
-                        shapes.append(meta(i._data))
-        super().__init__(edges, shapes)
+            if isinstance(a, Tensor):
+                tensors.append(a)
+                if act:
+                    edges.append(a._edge())
+                    data = a._data
+                    shapes.append((data.shape, data.dtype))
+            elif type(a) in (list, tuple):
+                nested = True
+                for i in a:
+                    if isinstance(i, Tensor):
+                        tensors.append(i)
+                        if act and i._requires_grad:
+                            edges.append(i._edge())
+                            shapes.append((i._data.shape, i._data.dtype))
+        Node.__init__(self, edges, shapes)
         self.op, self.pb, self.args, self.active, self.kwargs, self.z = op, pb, args, active, kwargs, z
         self.z_counter, self.z_version = None, 0
-        self.saved = saved
+        self.saved = save(tensors)
+        self.nested = nested
 
     def name(self):
         return _backward_name(self.op)
@@ -120,35 +169,42 @@ class OpNode(Node):
         self.args = self.kwargs = self.z = self.saved = None
 
     def apply(self, grad, create_graph):
-        self.check_saved()
-        for s in self.saved:
-            s.check(self)
+        if self.freed:
+            self.check_freed()
+        check_saved(self.saved, self)
         if self.z_counter is not None and self.z_counter[0] != self.z_version:
             raise TensorError(f"the output of {self.name()} was modified in place after it was "
                               "saved for backward; do the update out of place")
         if create_graph:
             outs = higher.run(self, grad)
         else:
-            outs = self.pb(grad, self.z, *[unwrap(a) for a in self.args], **self.kwargs)
-        grads = []
-        for a, act, g in zip(self.args, self.active, outs):
-            if not act:
-                continue
-            if type(a) in (list, tuple):
-                for j, item in enumerate(a):
-                    if isinstance(item, T.Tensor) and item._requires_grad:
-                        grads.append(None if _zero(g) else g[j])
-            else:
-                grads.append(g)
-        return [fit(g, shape, dtype, self.name()) for g, (shape, dtype) in zip(grads, self.shapes)]
+            Tensor = T.Tensor
+            outs = self.pb.fn(grad, self.z, *[a._data if isinstance(a, Tensor) else unwrap(a)
+                                              for a in self.args], **self.kwargs)
+        if self.nested:
+            grads = []
+            for a, act, g in zip(self.args, self.active, outs):
+                if not act:
+                    continue
+                if type(a) in (list, tuple):
+                    for j, item in enumerate(a):
+                        if isinstance(item, T.Tensor) and item._requires_grad:
+                            grads.append(None if _zero(g) else g[j])
+                else:
+                    grads.append(g)
+        else:
+            grads = [g for g, act in zip(outs, self.active) if act]
+        return [fit(g, shape, dtype, self) for g, (shape, dtype) in zip(grads, self.shapes)]
 
 
 def _zero(g):
     return g is None or (type(g) is int and g == 0)
 
 
-def fit(g, shape, dtype, op):
+def fit(g, shape, dtype, node):
     """`g` made an input's gradient: summed down or broadcast up to `shape`, cast to `dtype`."""
+    if type(g) is np.ndarray and g.dtype == dtype and g.shape == shape:
+        return g
     if _zero(g):
         return None
     tensor = isinstance(g, T.Tensor)
@@ -164,8 +220,8 @@ def fit(g, shape, dtype, op):
         elif full == g.shape:
             g = sum_to(g, shape)
         else:
-            raise TensorError(f"{op} returned a gradient of shape {g.shape} for an input of shape "
-                              f"{shape} (srcgrad internal error: please report it)")
+            raise TensorError(f"{node.name()} returned a gradient of shape {g.shape} for an input "
+                              f"of shape {shape} (srcgrad internal error: please report it)")
     if dtype is not None and g.dtype != dtype:
         if g.dtype.kind == "c" and dtype.kind != "c":
             g = np.real(g)

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..rules import registry
 from ..rules.constructs import GETITEM
-from . import grad_mode, interop, methods
+from . import engine, grad_mode, interop, methods
 from . import ops as _ops
 from .errors import LEAF_INPLACE, NOT_FLOAT, TensorError
 from .graph import AccumulateGrad, HookHandle, HookList
@@ -266,7 +266,6 @@ class Tensor(methods.Methods, interop.Interop):
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into `.grad` of the leaves (PyTorch semantics)."""
-        from . import engine
         engine.backward([self], None if gradient is None else [gradient], retain_graph,
                         create_graph, inputs)
 

@@ -15,6 +15,12 @@ def _self_copy(st):
             and isinstance(st.value, A.Name) and st.value.id == st.targets[0].id)
 
 
+def _negated(test):
+    if isinstance(test, A.UnaryOp) and A.op_symbol(test.op) == "not":
+        return test.operand
+    return A.unaryop("not", test)
+
+
 def _removable(st, live, only):
     if not isinstance(st, A.Assign) or A.anno(st, "pop") or A.anno(st, "keep"):
         return False
@@ -46,8 +52,9 @@ def eliminate(fn, live_out, only=None):
                     if not st.body and not st.orelse:
                         changed[0] = True
                         continue
-                    if not st.body:
-                        st.body = [A.pass_()]
+                    if not st.body:          # `if c: pass else: ...` reads better as `if not c:`
+                        st.test = _negated(st.test)
+                        st.body, st.orelse = st.orelse, []
                 elif flow.is_loop(st):
                     st.body = sweep(st.body)
                     if not st.body or all(isinstance(s, A.Pass) for s in st.body):

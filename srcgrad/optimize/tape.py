@@ -53,6 +53,17 @@ def trim(forward, backward, tape_name):
 
 
 def drop_dead_saves(forward, backward, live_out):
+    """Pushes whose popped value the backward never reads go, with their pops.
+
+    Repeated until nothing changes: dropping a pop can empty a backward loop, and the
+    loop's own counter (popped further out) is then dead too.
+    """
+    while _drop_once(forward, backward, live_out):
+        pass
+    _drop_stack(forward, backward)
+
+
+def _drop_once(forward, backward, live_out):
     live = flow.live_after(backward.body, set(live_out))
     dead = set()
     for st in flow.all_stmts(backward.body):
@@ -60,7 +71,7 @@ def drop_dead_saves(forward, backward, live_out):
         if key is not None and A.anno(st, "pop") and not (set(flow.defs(st)) & live.get(id(st), set())):
             dead.add(key)
     if not dead:
-        return
+        return False
 
     def sweep(stmts):
         out = []
@@ -76,7 +87,7 @@ def drop_dead_saves(forward, backward, live_out):
     forward.body = sweep(forward.body)
     backward.body = sweep(backward.body)
     deadcode.eliminate(backward, live_out)      # branches and loops left empty
-    _drop_stack(forward, backward)
+    return True
 
 
 def _drop_stack(forward, backward):
@@ -87,9 +98,10 @@ def _drop_stack(forward, backward):
     setup = [st for st in forward.body if is_setup(st)]
     if not setup:
         return
-    push = setup[-1].targets[0].id                      # `push = stack.append`
+    # `push = stack.append`, or `stack = []` itself where pushes call `stack.append`
+    push = setup[-1].targets[0].id
     used = any(isinstance(n, A.Name) and n.id == push and isinstance(n.ctx, A.Load)
-               for st in forward.body if not is_setup(st) for n in A.walk(st))
+               for st in forward.body[:-1] if not is_setup(st) for n in A.walk(st))
     if used:
         return
     forward.body = [st for st in forward.body if not is_setup(st)]

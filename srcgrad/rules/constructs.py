@@ -70,12 +70,12 @@ def idiv(z, x, y):
 
 # --- forward mode ---------------------------------------------------------------------
 
-@forward(GETITEM)
+@forward(GETITEM, shape=("index",))
 def getitem_tangent(z, x, index):
     t[z] += item_tangent(t[x], x, index)
 
 
-@forward(SETITEM)
+@forward(SETITEM, shape=("index",))
 def setitem_tangent(z, x, index, v):
     t[x] = set_at(t[x], x, index, t[v])
 

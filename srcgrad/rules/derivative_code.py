@@ -52,7 +52,7 @@ def item_tangent_adjoint(z, tx, x, index):
     d[tx] = add_at(d[tx], x, index, d[z])
 
 
-@forward(ops.item_tangent, shape=("x",))
+@forward(ops.item_tangent, shape=("x", "index"))
 def item_tangent_tangent(z, tx, x, index):
     t[z] += item_tangent(t[tx], x, index)
 

@@ -3,7 +3,7 @@
 import builtins
 
 from ..runtime import sign
-from ..runtime.ops import select_grad, select_tangent, sequence_grad, sum_grad
+from ..runtime.ops import list_tangent, select_grad, select_tangent, sequence_grad, sum_grad
 from .registry import d, forward, nondifferentiable, reverse, t, unrolled
 
 
@@ -68,4 +68,4 @@ def extremum_tangent(z, *args):
 
 @forward(builtins.list, builtins.tuple)
 def sequence_tangent(z, iterable=()):
-    t[z] += list(t[iterable])
+    t[z] += list_tangent(t[iterable])

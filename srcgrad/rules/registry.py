@@ -71,6 +71,7 @@ class Template:
     targets: frozenset = frozenset()   # parameters whose adjoint the template touches
     marker: str = "d"                  # "d" (adjoints, reverse) or "t" (tangents, forward)
     shape_params: frozenset = frozenset()   # read only for their shape: never get gradient
+    updates: bool = False              # forward: updates the first argument's tangent in place
 
     @property
     def where(self):
@@ -226,18 +227,24 @@ def reverse(*objs, scalar=False, when=None, aliases=False, elementwise=False, no
     return register
 
 
-def forward(*objs, when=None, elementwise=False, name=None, shape=()):
+def forward(*objs, when=None, elementwise=False, name=None, shape=(), updates=False):
     """Register the decorated function as the forward-mode (tangent) template of `objs`.
 
     The language mirrors reverse templates with the marker `t`: `t[z] += e` adds
     a contribution to the result's tangent, where `e` uses tangents `t[p]` of the
     parameters (dropped when none of them carries a tangent); `t[p] = e` replaces
     a parameter's tangent (for primitives that update an argument in place).
+
+    updates -- the primitive returns a value *and* updates its first argument
+               (`lst.pop()`), and so does the template's expression to that argument's
+               tangent: it runs wherever the argument has a tangent, even when the
+               result needs none, and is never removed as dead code
     """
 
     def register(fn):
         tpl = parse_template(fn, marker=TANGENT)
         tpl.shape_params = frozenset(shape)
+        tpl.updates = updates
         for obj in objs:
             rule = _rule(obj, name)
             if when is not None:

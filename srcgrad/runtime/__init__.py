@@ -202,6 +202,8 @@ def add_at(acc, x, index, g):
     if _zero(g):
         return acc
     if type(x) is _ndarray or isinstance(acc, _ndarray):
+        if type(acc) is _ndarray and not acc.flags.writeable:
+            acc = acc.copy()        # a broadcast tangent: never update the array it views
         if _zero(acc):
             acc = np.zeros(np.shape(x), np.result_type(grad_dtype(x), getattr(g, "dtype", float)))
         elif np.iscomplexobj(g) and not np.iscomplexobj(acc):
@@ -242,6 +244,8 @@ def zero_at(acc, index):
     """Set `acc[index]` to zero in place."""
     if _zero(acc):
         return 0
+    if type(acc) is _ndarray and not acc.flags.writeable:
+        acc = acc.copy()
     if isinstance(acc, dict):
         acc.pop(index, None)
     elif isinstance(acc, list):

@@ -15,8 +15,11 @@ from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadca
 _ndarray = np.ndarray
 
 def matmul_grad_x(g, x, y):
-    """Adjoint of `x` in `x @ y` for every combination of 1-D and N-D operands."""
-    if _zero(g):
+    """Adjoint of `x` in `x @ y` for every combination of 1-D and N-D operands.
+
+    Bilinear in (g, y); a zero `y` (a tangent that is 0) gives 0 as a zero `g` does.
+    """
+    if _zero(g) or _zero(y):
         return 0
     xn, yn = np.ndim(x), np.ndim(y)
     if yn == 1:
@@ -30,8 +33,8 @@ def matmul_grad_x(g, x, y):
 
 
 def matmul_grad_y(g, x, y):
-    """Adjoint of `y` in `x @ y`."""
-    if _zero(g):
+    """Adjoint of `y` in `x @ y` (bilinear in (g, x))."""
+    if _zero(g) or _zero(x):
         return 0
     xn, yn = np.ndim(x), np.ndim(y)
     if xn == 1:
@@ -47,7 +50,9 @@ def matmul_grad_y(g, x, y):
 
 @zero_passes
 def dot_grad_x(g, x, y):
-    """Adjoint of `a` in `np.dot(a, b)`."""
+    """Adjoint of `a` in `np.dot(a, b)` (bilinear in (g, y))."""
+    if _zero(y):
+        return 0
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         return unbroadcast(g * y, x)
     if np.ndim(y) <= 2:
@@ -59,7 +64,9 @@ def dot_grad_x(g, x, y):
 
 @zero_passes
 def dot_grad_y(g, x, y):
-    """Adjoint of `b` in `np.dot(a, b)`."""
+    """Adjoint of `b` in `np.dot(a, b)` (bilinear in (g, x))."""
+    if _zero(x):
+        return 0
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         return unbroadcast(g * x, y)
     if np.ndim(y) <= 2:
@@ -473,6 +480,16 @@ def item_tangent(tx, x, index):
         return 0
     v = tx[index]
     return v
+
+
+def list_tangent(tangent):
+    """The tangent of list(x): a new list of x's item tangents (0 when x has none)."""
+    return 0 if _zero(tangent) else list(tangent)
+
+
+def pop_tangent(acc, index=-1):
+    """The tangent of `lst.pop(index)`, popped from the list's tangent `acc` in step."""
+    return 0 if _zero(acc) or not acc else acc.pop(index)
 
 
 def append_tangent(acc, v):

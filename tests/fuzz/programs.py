@@ -133,7 +133,9 @@ KINK_REDUCE = [("vmax", "np.max({0})"), ("vmin", "np.min({0})"), ("vmax", "({0})
                ("vmin", "({0}).min()")]
 REDUCE = [("sum", "np.sum({0})"), ("mean", "np.mean({0})"), (".sum", "({0}).sum()"),
           ("prod", "np.prod({0})"), ("norm", "np.linalg.norm({0})"), (".mean", "({0}).mean()"),
-          ("var", "np.var({0})"), ("std", "np.std({0})")]
+          ("var", "np.var({0})"),
+          # std has a cone point where the spread is 0 (np.array([x, x, x]) is common here)
+          ("std", "np.std({0} + np.array([0.0, 0.5, 1.0]))")]
 REDUCE2 = [("dot", "np.dot({0}, {1})"), ("matmul", "({0} @ {1})"), ("inner", "np.inner({0}, {1})"),
            (".dot", "({0}).dot({1})")]
 VECTOR_OPS = [("cumsum", "np.cumsum({0})"), ("flip", "np.flip({0})"), ("rev", "({0})[::-1]"),

@@ -1,0 +1,197 @@
+"""Functions for the Hessian-vector product tests (module-level: srcgrad reads source).
+
+The first group calls the runtime helpers that generated backward code calls, so
+their tangent templates can be checked against differences like any primitive.
+"""
+
+import math
+
+import numpy as np
+
+from srcgrad.runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at,
+                             item_grad, keep_reduced, last_grad, snapshot, unbroadcast, zero_at)
+from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, matmul_grad_x, matmul_grad_y,
+                                 real_if_real, repeat_grad, reverse_cumsum, sequence_grad,
+                                 split_like, sum_grad, take_grad, tile_grad, trace_grad,
+                                 transpose_method_grad, unstack)
+from srcgrad.runtime.reductions import scatter_flat
+from srcgrad.runtime.shapes import (join_grad, restack, sort_grad, take_along_axis_grad,
+                                    unconcatenate, unsplit)
+
+
+# --- helpers of backward code (g: a cotangent, made nonlinear so tangents are not trivial) ----
+
+def h_unbroadcast(g, x):
+    return unbroadcast(g * g, x)
+
+
+def h_broadcast_back(g, x):
+    return broadcast_back(g * g, x, 1, False)
+
+
+def h_keep_reduced(g, x):
+    return keep_reduced(g * g, x, 1, False)
+
+
+def h_as_grad(g, x):
+    return as_grad(g * g, x)
+
+
+def h_add_private(a, b):
+    return add_private(a * b, b)
+
+
+def h_add_at(acc, g, x):
+    return add_at(acc * 1.0, x, slice(1, 3), g * g)
+
+
+def h_grad_at(acc):
+    return grad_at(acc * acc, 1)
+
+
+def h_zero_at(acc):
+    return zero_at(acc * acc, 1)
+
+
+def h_item_grad(a, b):
+    return item_grad([a * b, b], 0)
+
+
+def h_last_grad(a, b):
+    return last_grad([a, b * b])
+
+
+def h_drop_last(a, b):
+    return drop_last([a * a, b * b])
+
+
+def h_snapshot(a):
+    return snapshot(a * a)
+
+
+def h_list_pop(a, b):
+    s = [a, b * b]
+    s = list(s)
+    v = s.pop()
+    return v * a + s[0]
+
+
+def h_matmul_grad_x(g, x, y):
+    return matmul_grad_x(g, x, y)
+
+
+def h_matmul_grad_y(g, x, y):
+    return matmul_grad_y(g, x, y)
+
+
+def h_dot_grad_x(g, x, y):
+    return dot_grad_x(g, x, y)
+
+
+def h_dot_grad_y(g, x, y):
+    return dot_grad_y(g, x, y)
+
+
+def h_reverse_cumsum(g):
+    return reverse_cumsum(g * g, 0, None)
+
+
+def h_split_like(g, a, b):
+    return split_like(g * g, [a, b], 0)
+
+
+def h_unstack(g, a, b):
+    return unstack(g * g, [a, b], 0)
+
+
+def h_unconcatenate(g, a, b):
+    return unconcatenate(g * g, [a, b], 0)
+
+
+def h_join_grad(g, a, b):
+    return join_grad(g * g, [a, b], "hstack")
+
+
+def h_unsplit(g, x):
+    return unsplit([g * g, g], x, [g, g], 0)
+
+
+def h_restack(g, x):
+    return restack([g * g, g], x, 0)
+
+
+def h_tile_grad(g, x):
+    return tile_grad(g * g, x, 2)
+
+
+def h_repeat_grad(g, x):
+    return repeat_grad(g * g, x, 2)
+
+
+def h_take_grad(g, x):
+    return take_grad(g * g, x, [2, 0, 2])
+
+
+def h_take_along_axis_grad(g, x):
+    return take_along_axis_grad(g * g, x, np.array([2, 0, 1]), 0)
+
+
+def h_scatter_flat(g, x):
+    return scatter_flat(g * g, x, np.array([1, -1, 0]))
+
+
+def h_trace_grad(g, x):
+    return trace_grad(g * g, x)
+
+
+def h_transpose_method_grad(g, x):
+    return transpose_method_grad(g * g, x, (1, 0))
+
+
+def h_diag_grad(g, x):
+    return diag_grad(g * g, x)
+
+
+def h_real_if_real(g, x):
+    return real_if_real(g * g, x)
+
+
+def h_sort_grad(g, x):
+    return sort_grad(g * g, x)
+
+
+def h_sequence_grad(g, x):
+    return sequence_grad(g * g, x)
+
+
+def h_sum_grad(g, x):
+    return sum_grad(g * g, x)
+
+
+# --- functions whose Hessians are checked ----------------------------------------------------
+
+def branches(x, y):
+    if np.sum(x) > 0:
+        z = np.sin(x) * y
+    else:
+        z = np.cos(x) * y * y
+    return np.sum(z * z) + y * np.sum(x)
+
+
+def loop_arrays(x, n):
+    s = x
+    for i in range(n):
+        s = np.tanh(s) * x + 0.1 * s[::-1]
+    return np.sum(s * s)
+
+
+def _scaled(v, k):
+    return np.sum(np.exp(k * v)) / k
+
+
+def calls_arrays(x, k):
+    return _scaled(x, k) + _scaled(x * x, 2.0) * math.cos(k)
+
+
+def product(x):
+    return np.sum(np.diff(x) ** 3) + np.sum(x * x)
