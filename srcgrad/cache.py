@@ -284,7 +284,7 @@ def _write(path, c, fns):
                       "defaults": repr(u.defaults) if u.lifted_from else None,
                       "functions": [list(f) for f in u.functions()],
                       "first_line": c.starts[u.key], "text": [c.starts[u.key], u.text.count("\n")],
-                      "cells": cells, "guards": guards})
+                      "cells": cells, "guards": guards, "kinds": u.local_kinds})
     meta = {"version": __version__, "units": units,
             "sha256": hashlib.sha256(c.source.encode()).hexdigest()}
     data = c.source + _META + json.dumps(meta, sort_keys=True) + "\n"
@@ -361,6 +361,7 @@ def _link(path, text, meta, fns):
                                     unit_cells, names, defaults=defaults)
         for role, name in u["functions"]:
             cells[(k, role)].cell_contents = funcs[name]
+            funcs[name].__srcgrad_kinds__ = u.get("kinds") or {}
         made.append(funcs)
     roles = {role: made[0][name] for role, name in meta["units"][0]["functions"]}
     return pipeline.Compiled(forward=roles.get("forward"), backward=roles.get("backward"),

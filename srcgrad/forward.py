@@ -34,11 +34,13 @@ class ForwardPass:
         self.ctx = ctx
         namer.tangent_params(unit.wrt, user_names(unit.info))
         self.owned = self._owned_tangents()
+        self.once = self._assigned_once()
+        self.zero = set()           # assigned once, with no tangent flowing in: tangent 0
 
     # --- names and helpers ------------------------------------------------------------
 
     def tangent(self, node):
-        if isinstance(node, A.Name) and node.id in self.active:
+        if isinstance(node, A.Name) and node.id in self.active and node.id not in self.zero:
             return self.namer.tangent(node.id)
         return None
 
@@ -64,6 +66,21 @@ class ForwardPass:
                     and isinstance(p.args[0], A.Name):
                 out.add(p.args[0].id)
         return out
+
+    def _assigned_once(self):
+        """Names with one assignment and no in-place update: a tangent that is zero there
+        is zero wherever the name is read, so it needs no variable at all."""
+        count = {}
+        for st in flow.all_stmts(self.fn.body):
+            names = list(flow.defs(st))
+            p = prim(st)
+            if p is not None and (p.result is None or isinstance(st, A.AugAssign)) \
+                    and p.args and isinstance(p.args[0], A.Name):
+                names.append(p.args[0].id)
+            for n in names:
+                count[n] = count.get(n, 0) + 1
+        params = {q.id for q in self.fn.args.posonlyargs + self.fn.args.args + self.fn.args.kwonlyargs}
+        return {n for n, k in count.items() if k == 1 and n not in params}
 
     # --- statements ----------------------------------------------------------------------
 
@@ -163,6 +180,11 @@ class ForwardPass:
         the value already is one.
         """
         target = self.namer.tangent(name)
+        if not contributions and name in self.once:
+            # nothing flows in (a shape read, a constant, a nondifferentiable call): the
+            # tangent is 0, and statements reading it drop the terms it would feed
+            self.zero.add(name)
+            return []
         if not contributions:
             value = A.call(helper("zeros_like_grad"), [A.name(name)])
         else:

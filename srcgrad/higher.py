@@ -140,8 +140,26 @@ def gradient_function(fn, wrt_name, kinds):
                     {fwd: c.forward, bwd: c.backward, "seed_like": runtime.seed_like})
         g.__srcgrad_origin__ = (fn, repr(("gradient", wrt_name, tuple(sorted(own_kinds.items())),
                                           tuple(sorted(options.items())))))
+        out_kind = _output_kind(c.forward)
+        if out_kind is not None:            # so the seed, and the backward's code, know it
+            g.__srcgrad_kinds__ = {value: out_kind}
         made[key] = g
     return made[key]
+
+
+def _output_kind(forward):
+    """The kind of the value a generated forward function returns (`return out, tape`)."""
+    import ast
+    import textwrap
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(forward)))
+    except (OSError, SyntaxError):
+        return None
+    ret = tree.body[0].body[-1]
+    if not (isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple)
+            and isinstance(ret.value.elts[0], ast.Name)):
+        return None
+    return getattr(forward, "__srcgrad_kinds__", {}).get(ret.value.elts[0].id)
 
 
 def _fresh(base, taken):

@@ -60,6 +60,7 @@ class Unit:
     jvp: object = None
     text: str = ""
     cells: dict = field(default_factory=dict)      # cell name -> binding description
+    local_kinds: dict = field(default_factory=dict)   # kinds of the normal form's variables
     guards: list = field(default_factory=list)
     defaults: tuple = (None, None)
 
@@ -169,7 +170,8 @@ def transform(unit, ctx):
     fn = normalize.normalize(info, namer, lifted, guards)
     fn = controlflow.lower(fn, namer)
     unit.normal = A.copy_node(fn)
-    kinds = K.infer(fn, unit.kinds, info)
+    kinds = K.infer(fn, unit.kinds, info, _kind_hints(info))
+    unit.local_kinds = {n: k for n, k in kinds.items() if k != K.UNKNOWN}
     fn = inplace.lower_scalars(fn, kinds, namer)
     ret = fn.body[-1].value
     output = ret.id if isinstance(ret, A.Name) else None
@@ -203,6 +205,17 @@ def transform(unit, ctx):
     unit.forward, unit.backward = forward, backward
     unit.guards = guards
     unit.text = codegen.to_source([forward, backward])
+
+
+def _kind_hints(info):
+    """Kinds of the variables of generated code being transformed again (higher
+    derivatives): what the values restored from its tape were when it was made,
+    which analysis of the code alone (`x = tape[0]`) cannot see."""
+    hints = getattr(info.func, "__srcgrad_kinds__", None)
+    if not hints:
+        return None
+    names = {n.id for n in A.walk(info.tree) if isinstance(n, A.Name)} - set(A.param_names(info.tree))
+    return {n: k for n, k in hints.items() if n in names}
 
 
 PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "copyprop", "deadcode", "renest")
@@ -360,6 +373,7 @@ def link(ctx, top_unit, filename):
         made[u.key] = funcs
         for role, name in u.functions():
             unit_cells[(u.key, role)].cell_contents = funcs[name]
+            funcs[name].__srcgrad_kinds__ = u.local_kinds
     top = made[top_unit.key]
     roles = {role: top[name] for role, name in top_unit.functions()}
     return Compiled(forward=roles.get("forward"), backward=roles.get("backward"), jvp=roles.get("jvp"),

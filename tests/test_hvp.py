@@ -209,6 +209,24 @@ def test_hvp_source_is_readable_generated_code():
     assert any(ln.startswith("d_t6_dot = ") and "x_dot" in ln for ln in lines)
     assert "return d_x, d_x_dot" in lines
     assert "stack" not in text
+    # the tape's values keep their first-order kinds (scalars): plain arithmetic, no
+    # shape-fitting helpers, and the constant seed's multiple gets no tangent line
+    backward = text.split("def poly_backward_jvp")[1]
+    assert "fit(" not in backward and "add(" not in backward, backward
+    assert "d_t6_dot = d_t1 * x_dot" in lines
+
+
+def test_no_tangent_statements_for_what_only_constants_feed():
+    def rosen(x):
+        return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+    product = srcgrad.hvp(rosen)
+    x, v = np.linspace(-1, 1, 6), np.linspace(0.5, -0.5, 6)
+    result = product(x, v)
+    g, h = srcgrad.grad(rosen), 1e-6
+    assert np.allclose(result, (g(x + h * v) - g(x - h * v)) / (2 * h), rtol=1e-6, atol=1e-6)
+    text = product.source
+    # d_t2 = broadcast_back(d_t1, ...) spreads the constant seed: it has no tangent
+    assert "d_t2 = broadcast_back(d_t1" in text and "d_t2_dot" not in text
 
 
 def test_second_order_errors_name_the_helper_and_line():

@@ -24,6 +24,7 @@ import numpy as np
 from .. import astlib as A
 from ..normalize import prim
 from ..rules import constructs
+from ..runtime import seed_like as _seed_like
 from . import flow
 
 NUM, ARRAY, NUMERIC, LIST, TUPLE, DICT, UNKNOWN, BOTTOM = (
@@ -229,6 +230,8 @@ def result_kind(p, kinds, info):
         if atom_kind(shape, kinds, info) == NUM:
             return array(1)
         return ARRAY
+    if key is _seed_like and arg_kinds and is_arith(arg_kinds[0]):
+        return arg_kinds[0]             # the cotangent 1 shaped like the output
     if name in ("zeros_like", "ones_like", "empty_like", "copy") and arg_kinds:
         return arg_kinds[0] if is_array(arg_kinds[0]) else NUMERIC
     if mod.startswith("numpy") or type(key).__name__ == "ufunc":
@@ -236,13 +239,18 @@ def result_kind(p, kinds, info):
     return UNKNOWN
 
 
-def infer(fn, param_kinds, info):
+def infer(fn, param_kinds, info, pinned=None):
+    """Kinds of fn's variables; `pinned` gives some outright (they are not inferred)."""
+    pinned = pinned or {}
     kinds = {p: param_kinds.get(p, UNKNOWN) for p in A.param_names(fn)}
+    kinds.update(pinned)
     stmts = flow.all_stmts(fn.body)
     for _ in range(50):
         changed = False
         for st in stmts:
             for name, kind in _stmt_kinds(st, kinds, info):
+                if name in pinned:
+                    continue
                 new = join(kinds.get(name, BOTTOM), kind)
                 if new != kinds.get(name, BOTTOM):
                     kinds[name] = new
