@@ -12,26 +12,24 @@ whose value some adjoint in the block reads anyway (`y` above, read by the
 adjoint of `t = x * y` itself).
 
 Outside loops nothing changes: there a value rides in the tape tuple for free.
-`recompute(sites, kinds)` rewrites the sites in place before the reads are
-collected; it returns the names no longer read from the tape.
+`recompute(sites, kinds, temps)` rewrites the sites in place before the reads
+are collected (`temps`: the compiler's temporaries, from the Namer); it returns
+the names no longer read from the tape.
 """
-
-import re
 
 from . import astlib as A
 from .analysis.kinds import NUM
 
-_TEMP = re.compile(r"^_t\d+$")
 _CHEAP = ("+", "-", "*", "/")
 
 
-def recompute(sites, kinds):
+def recompute(sites, kinds, temps):
     defs = {}
     for site in _all(sites):
         for v in site.defs:
             defs[v] = defs.get(v, 0) + 1
     readers, bad = {}, set()
-    _scan(sites, kinds, defs, readers, bad)
+    _scan(sites, kinds, defs, temps, readers, bad)
     done = set()
     for name, sites_exprs in readers.items():
         if name in bad:
@@ -51,7 +49,7 @@ def _all(sites):
             yield from _all(block)
 
 
-def _scan(sites, kinds, defs, readers, bad, loop=None):
+def _scan(sites, kinds, defs, temps, readers, bad, loop=None):
     """Walk one straight-line block; nested blocks are their own scope (a temporary read
     across a branch or loop boundary is never recomputed).  `loop`: the names the innermost
     enclosing loop assigns (None outside loops, where a value rides in the tape for free)."""
@@ -62,17 +60,17 @@ def _scan(sites, kinds, defs, readers, bad, loop=None):
         if site.blocks:
             inner = {v for s in _all([site]) for v in s.defs} | {site.loop_target, site.counter}
         for block in site.blocks:
-            _scan(block, kinds, defs, readers, bad,
+            _scan(block, kinds, defs, temps, readers, bad,
                   inner if isinstance(site.fwd, (A.For, A.While)) else loop)
         if site.blocks:                           # a branch or loop header: never recompute
-            bad.update(n for n in site.header_reads if _TEMP.match(n))
+            bad.update(set(site.header_reads) & temps)
         read = _bwd_reads(site)
         for name in read:
             # the adjoint of a statement runs before the statement's own targets are restored,
             # so an operand this statement assigns would have its new value there
             if name in live and not set(site.defs) & _operands(live[name]):
                 readers.setdefault(name, []).append((site, live[name]))
-            elif _TEMP.match(name):
+            elif name in temps:
                 bad.add(name)                     # some reader cannot recompute it
         seen |= read
         if site.blocks:
@@ -82,27 +80,27 @@ def _scan(sites, kinds, defs, readers, bad, loop=None):
         for v in site.defs:
             live = {t: e for t, e in live.items() if v not in _operands(e) and t != v}
         seen -= set(site.defs)
-        expr = _cheap(site, kinds, defs) if loop is not None else None
+        expr = _cheap(site, kinds, defs, temps) if loop is not None else None
         # an operand the loop reassigns would need saving in t's place, unless an adjoint
         # reads that same value anyway
         if expr is not None and _operands(expr) & loop <= seen:
             live[site.defs[0]] = expr
 
 
-def _cheap(site, kinds, defs):
+def _cheap(site, kinds, defs, temps):
     st = site.fwd
     if site.mutation or not isinstance(st, A.Assign) or len(st.targets) != 1 \
             or not isinstance(st.targets[0], A.Name):
         return None
     name, value = st.targets[0].id, st.value
-    if not _TEMP.match(name) or defs.get(name) != 1 or kinds.get(name) != NUM:
+    if name not in temps or defs.get(name) != 1 or kinds.get(name) != NUM:
         return None
     if not isinstance(value, A.BinOp) or A.op_symbol(value.op) not in _CHEAP:
         return None
     for side in (value.left, value.right):
         if isinstance(side, A.Name):
             # another temporary could itself be recomputed, and so not be there to read
-            if kinds.get(side.id) != NUM or _TEMP.match(side.id):
+            if kinds.get(side.id) != NUM or side.id in temps:
                 return None
         elif not (A.is_const(side) and isinstance(side.value, (int, float))):
             return None

@@ -447,7 +447,7 @@ class Reverser:
         fwd_vars |= {n for site, _, _ in _walk_sites(sites) for n in site.defs}
         fwd_vars |= {s.counter for s, _, _ in _walk_sites(sites) if s.counter}
         off = self.ctx.options.get("disable", ())
-        self.recomputed = recompute(sites, self.kinds) if "recompute" not in off else set()
+        self.recomputed = recompute(sites, self.kinds, self.namer.temps) if "recompute" not in off else set()
         self.collect_reads(sites, fwd_vars)
         sites = self.snapshots(sites)
         fwd_vars |= {n for site, _, _ in _walk_sites(sites) for n in site.defs}

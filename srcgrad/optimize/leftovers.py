@@ -1,10 +1,11 @@
 """Drop what the forward function computes only for statements the clean-up removed.
 
 After the backward pass is simplified, the forward function can still assign
-control-flow flags (`_returned`, `_break`, loop counters), snapshot copies, and
-temporaries holding the test of a branch that no longer exists, and the tapes of
-calls whose backward the clean-up removed (those become calls of the function itself).  `drop(forward,
-info, kinds)` removes those assignments when nothing reads them.  A dead
+control-flow flags (`_returned`, `_break`, loop counters), snapshot copies,
+temporaries holding the test of a branch that no longer exists, and the tapes
+of calls whose backward the clean-up removed (those become calls of the
+function itself).  `drop(forward, info, kinds)` removes those assignments when
+nothing reads them.  A dead
 temporary whose value calls something that may have effects (a user function,
 an unknown method) keeps the calls as statements, so the function still does
 everything the original did.
@@ -35,16 +36,13 @@ def drop(forward, info, kinds):
              if _TEMP.match(name)} - ours
     if not flags and not temps:
         return
-    pure = {t for t in temps if _assigned_purely(forward, t, info, kinds)}
+    impure = {name for st in flow.all_stmts(forward.body) if not pure_assignment(st, info, kinds)
+              for name in flow.defs(st)}
+    pure = temps - impure
     returned = [n.id for n in A.walk(forward.body[-1]) if isinstance(n, A.Name)]
     deadcode.eliminate(forward, returned, only=flags | pure)
     while _keep_effects(forward, returned, temps - pure, info, kinds):
         deadcode.eliminate(forward, returned, only=flags | pure)
-
-
-def _assigned_purely(forward, name, info, kinds):
-    return all(pure_assignment(st, info, kinds) for st in flow.all_stmts(forward.body)
-               if name in flow.defs(st))
 
 
 def _keep_effects(forward, returned, names, info, kinds):
@@ -60,10 +58,9 @@ def _keep_effects(forward, returned, names, info, kinds):
             targets = flow.defs(st) if isinstance(st, A.Assign) and len(st.targets) == 1 \
                 and isinstance(st.targets[0], A.Name) else ()
             if targets and set(targets) <= names and not set(targets) & live.get(id(st), set()):
-                calls = _effect_calls(st.value, info, kinds)
-                out += [A.expr_stmt(c) for c in calls]
-                for c in out[len(out) - len(calls):]:
-                    A.set_anno(c, "origin", A.anno(st, "origin"))
+                for call in _effect_calls(st.value, info, kinds):
+                    out.append(A.expr_stmt(call))
+                    A.set_anno(out[-1], "origin", A.anno(st, "origin"))
                 changed[0] = True
                 continue
             plain = A.anno(st, "plain")

@@ -164,14 +164,18 @@ def _check(program, seed, lint, determinism):
     rng = np.random.RandomState(seed)
     wrt = tuple(range(len(program.params)))
     args = None
-    for _ in range(ATTEMPTS):
-        candidate = program.make_args(rng)
-        if not near_kink(run, candidate, rng):
-            args = candidate
-            break
-    if args is None:
-        return Outcome("near kink", text)
-    value = f(*args)
+    try:
+        for _ in range(ATTEMPTS):
+            candidate = program.make_args(rng)
+            if not near_kink(run, candidate, rng):
+                args = candidate
+                break
+        if args is None:
+            return Outcome("near kink", text)
+        value = f(*args)
+    except (OverflowError, ZeroDivisionError, ValueError) as exc:
+        # the program itself leaves `math`'s range (math.exp of a large value): nothing to check
+        return Outcome("overflow", f"the program raised {type(exc).__name__}: {exc}", args, text)
     if not _finite_small(value):
         return Outcome("overflow", "value", args, text)
     try:
