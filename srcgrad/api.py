@@ -21,7 +21,11 @@ class GradFunction:
         self.fn = unwrap(fn)
         self.sig = inspect.signature(self.fn)
         self.params = [p for p in self.sig.parameters]
+        # every parameter a plain positional one: a full positional call needs no binding
+        self._plain = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                          for p in self.sig.parameters.values())
         self.wrt, self.single = _wrt_names(self.fn, self.params, wrt)
+        self._wrt_at = [self.params.index(w) for w in self.wrt]
         self.preserve_result = preserve_result
         self.with_value = with_value
         self.has_aux = has_aux
@@ -32,6 +36,9 @@ class GradFunction:
 
     def _bind(self, args, kwargs):
         """(argument values by parameter, with defaults; their kinds)."""
+        if self._plain and not kwargs and len(args) == len(self.params):
+            values = dict(zip(self.params, args))
+            return values, {p: K.of_value(v) for p, v in values.items()}
         bound = self.sig.bind(*args, **kwargs)
         bound.apply_defaults()
         values = bound.arguments
@@ -55,10 +62,19 @@ class GradFunction:
         return c
 
     def __call__(self, *args, **kwargs):
-        values, kinds = self._bind(args, kwargs)
-        for w in self.wrt:
-            _check_wrt_value(self.fn, w, values[w])
-        c = self.compiled_for(kinds)
+        if self._plain and not kwargs and len(args) == len(self.params):
+            key = tuple([K.of_value(a) for a in args])      # compiled_for's key, unbound
+            c = self._compiled.get(key)
+            if c is None or not c.guards_hold():
+                c = self.compiled_for(dict(zip(self.params, key)))
+            inputs = [args[i] for i in self._wrt_at]
+        else:
+            values, kinds = self._bind(args, kwargs)
+            c = self.compiled_for(kinds)
+            inputs = [values[w] for w in self.wrt]
+        for w, v in zip(self.wrt, inputs):
+            if type(v) is not np.ndarray or v.dtype.kind not in "fc":
+                _check_wrt_value(self.fn, w, v)
         out, tape = c.forward(*args, **kwargs)
         if self.has_aux:
             if not isinstance(out, tuple) or len(out) != 2:
@@ -78,7 +94,7 @@ class GradFunction:
             # (sqrt'(0), 0 ** -1, sin(inf)): rerun the general (NumPy) code on NumPy
             # scalars so the gradient behaves as NumPy would
             args, kwargs = runtime.numpy_scalars(args), runtime.numpy_scalars(kwargs)
-            c = self.compiled_for({p: K.UNKNOWN for p in kinds})
+            c = self.compiled_for({p: K.UNKNOWN for p in self.params})
             out, tape = c.forward(*args, **kwargs)
             if self.has_aux:
                 out, aux = out
@@ -86,7 +102,7 @@ class GradFunction:
             raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
         if len(self.wrt) == 1:
             raw = (raw,)
-        grads = tuple(runtime.as_grad(g, values[w]) for g, w in zip(raw, self.wrt))
+        grads = tuple(runtime.distinct([runtime.as_grad(g, v) for g, v in zip(raw, inputs)]))
         if not self.holomorphic:            # carried cotangents -> PyTorch's convention
             grads = runtime.conj_complex(grads)
         result = grads[0] if self.single else grads

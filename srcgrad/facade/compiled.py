@@ -139,10 +139,10 @@ class CompiledNode(Node):
         raw = raw if len(self.next) > 1 else (raw,)
         # an array that owns its data, shaped and typed like its input, is what as_grad and
         # fit would return unchanged
-        return [g if type(g) is np.ndarray and g.dtype == dtype and g.shape == shape
-                and g.base is None and g.flags.writeable
-                else fit(runtime.as_grad(g, r), shape, dtype, self)
-                for g, r, (shape, dtype) in zip(raw, self.raw_wrt, self.shapes)]
+        return runtime.distinct([g if type(g) is np.ndarray and g.dtype == dtype and g.shape == shape
+                                 and g.base is None and g.flags.writeable
+                                 else fit(runtime.as_grad(g, r), shape, dtype, self)
+                                 for g, r, (shape, dtype) in zip(raw, self.raw_wrt, self.shapes)])
 
     def _recompute(self, grad):
         unique = list({id(t): t for t in self.wrt}.values())

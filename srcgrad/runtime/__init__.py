@@ -13,9 +13,12 @@ Helpers that rules need for one primitive or a family live in `runtime.ops`
 dtype: reading those needs no snapshot of a value updated in place later.
 """
 
+import math
 import numbers
 
 import numpy as np
+
+from .kernels import scatter_rows, spread, sum_axes
 
 SHAPE_ONLY = {}
 
@@ -33,6 +36,7 @@ _ndarray = np.ndarray
 
 
 _ZERO_TYPES = (int, float, np.float64, np.float32)
+_SAME_DTYPE = (_ndarray, np.float64, np.float32, np.complex128, np.complex64)
 
 
 def _zero(g):
@@ -60,7 +64,7 @@ def unbroadcast(g, x):
     """Sum `g` (shaped like an elementwise result) down to the shape of `x`."""
     if type(g) is not _ndarray:
         if type(x) is _ndarray and x.ndim and isinstance(g, np.generic):
-            return np.broadcast_to(g, x.shape)
+            return spread(g, x.shape)
         return g
     xshape = x.shape if type(x) is _ndarray else np.shape(x)
     if g.shape == xshape:
@@ -70,25 +74,28 @@ def unbroadcast(g, x):
 
 def sum_to(g, shape):
     """Sum `g` over the axes that broadcasting added to reach `shape`."""
+    shape = tuple(shape)
     extra = g.ndim - len(shape)
-    if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    axes = list(range(extra)) if extra > 0 else []
+    axes += [i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1]
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape) if g.shape != tuple(shape) else g
+        g = sum_axes(g, axes) if len(axes) < g.ndim else g.sum()
+    return g.reshape(shape) if g.shape != shape else g
 
 
 @shape_only(1)
 def broadcast_back(g, x, axis=None, keepdims=False):
     """The adjoint of a reduction over `axis`: spread `g` back over `x`'s shape."""
-    shape = np.shape(x)
+    shape = x.shape if type(x) is _ndarray else np.shape(x)
     if _zero(g):
         return 0
-    g = np.asarray(g)
-    if not keepdims and axis is not None:
-        g = np.expand_dims(g, normalize_axis(axis, len(shape)))
-    return np.broadcast_to(g, shape)
+    if not keepdims and axis is not None and np.ndim(g):
+        g = np.asarray(g)
+        kept = list(shape)
+        for a in normalize_axis(axis, len(shape)):
+            kept[a] = 1
+        g = g.reshape(kept)
+    return spread(g, shape)
 
 
 def normalize_axis(axis, ndim):
@@ -102,9 +109,9 @@ def normalize_axis(axis, ndim):
 @shape_only(0)
 def reduced_count(x, axis=None):
     """How many elements of `x` each result element of a reduction over `axis` sums."""
-    shape = np.shape(x)
+    shape = x.shape if type(x) is _ndarray else np.shape(x)
     if axis is None:
-        return int(np.prod(shape)) if shape else 1
+        return math.prod(shape)
     n = 1
     for a in normalize_axis(axis, len(shape)):
         n *= shape[a]
@@ -114,9 +121,15 @@ def reduced_count(x, axis=None):
 @shape_only(1)
 def keep_reduced(z, x, axis=None, keepdims=False):
     """A reduction's result reshaped so it broadcasts against `x`."""
-    if keepdims or axis is None:
-        return z if keepdims or np.ndim(x) == 0 else np.reshape(z, (1,) * np.ndim(x))
-    return np.expand_dims(z, normalize_axis(axis, np.ndim(x)))
+    nd = np.ndim(x)
+    if keepdims or nd == 0:
+        return z
+    if axis is None:
+        return np.reshape(z, (1,) * nd)
+    shape = list(np.shape(x))
+    for a in normalize_axis(axis, nd):
+        shape[a] = 1
+    return np.reshape(z, shape)
 
 
 # --- zeros and accumulation ------------------------------------------------------
@@ -199,6 +212,10 @@ def _is_basic_index(index):
 @shape_only(1)
 def add_at(acc, x, index, g):
     """Add `g` into `acc[index]`, creating `acc` (zeros shaped like `x`) if _zero(it)."""
+    if type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
+            type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable:
+        acc[index] += g             # the common case in loops: part of an array the caller owns
+        return acc
     if _zero(g):
         return acc
     if type(x) is _ndarray or isinstance(acc, _ndarray):
@@ -210,7 +227,7 @@ def add_at(acc, x, index, g):
             acc = acc.astype(np.result_type(acc, g))
         if _is_basic_index(index):
             acc[index] += g
-        else:
+        elif type(index) is not _ndarray or not scatter_rows(acc, index, g):
             np.add.at(acc, index, g)
         return acc
     if isinstance(x, dict):
@@ -304,6 +321,9 @@ def as_grad(g, x):
     if tx is complex:
         return complex(g) if not _zero(g) else 0j
     if tx is _ndarray:
+        if (type(g) is _ndarray and g.shape == x.shape and g.dtype == x.dtype and g.base is None
+                and g.flags.writeable and x.dtype.kind in "fc"):
+            return g                # already a fresh array of the right kind
         dtype = x.dtype if x.dtype.kind in "fc" else np.float64
         if _zero(g):
             return np.zeros(x.shape, dtype)
@@ -363,10 +383,25 @@ def numpy_scalars(args):
     return tuple(np.float64(v) if type(v) is float else v for v in args)
 
 
+def distinct(grads):
+    """`grads` with any array that appears twice copied: one adjoint can serve two inputs
+    (`x + y`), but the gradients handed back must not share memory."""
+    seen = set()
+    out = list(grads)
+    for i, g in enumerate(out):
+        if type(g) is _ndarray:
+            if id(g) in seen:
+                out[i] = g.copy()
+            seen.add(id(g))
+    return out
+
+
 def conj_complex(g):
     """Conjugate the complex leaves of a gradient (from carried cotangents to PyTorch's)."""
-    if isinstance(g, (complex, np.complexfloating)) or (type(g) is _ndarray and g.dtype.kind == "c"):
-        return np.conj(g) if type(g) is _ndarray else type(g)(np.conj(g))
+    if type(g) is _ndarray:
+        return np.conj(g) if g.dtype.kind == "c" else g
+    if isinstance(g, (complex, np.complexfloating)):
+        return type(g)(np.conj(g))
     if type(g) is list:
         return [conj_complex(v) for v in g]
     if isinstance(g, tuple):

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
+from .kernels import contract
 
 _ndarray = np.ndarray
 
@@ -21,6 +22,8 @@ def matmul_grad_x(g, x, y):
     """
     if _zero(g) or _zero(y):
         return 0
+    if type(x) is _ndarray and type(y) is _ndarray and x.ndim == 1 and x.shape == y.shape:
+        return g * y                # an inner product
     xn, yn = np.ndim(x), np.ndim(y)
     if yn == 1:
         out = np.multiply.outer(g, y) if xn > 1 else g * y
@@ -36,6 +39,8 @@ def matmul_grad_y(g, x, y):
     """Adjoint of `y` in `x @ y` (bilinear in (g, x))."""
     if _zero(g) or _zero(x):
         return 0
+    if type(x) is _ndarray and type(y) is _ndarray and y.ndim == 1 and x.shape == y.shape:
+        return g * x                # an inner product
     xn, yn = np.ndim(x), np.ndim(y)
     if xn == 1:
         out = np.multiply.outer(x, g) if yn > 1 else g * x
@@ -85,9 +90,11 @@ def inverse_permutation(axes, ndim):
 
 def tie_split(x, z, axis=None, keepdims=False):
     """Mask of the positions of `x` equal to the reduction result `z`, ties sharing equally."""
-    zb = keep_reduced(z, x, axis, keepdims)
-    mask = (x == zb)
-    return mask / np.sum(mask, axis=axis, keepdims=True)
+    if axis is None:
+        mask = np.equal(x, z)
+        return mask / np.count_nonzero(mask)
+    mask = np.equal(x, keep_reduced(z, x, axis, keepdims))
+    return mask / mask.sum(axis=axis, keepdims=True)
 
 
 @zero_passes
@@ -388,7 +395,11 @@ def einsum_grad(g, subscripts, operands, i):
     available = set(out).union(*others) if others else set(out)
     keep = "".join(c for c in target if c in available)
     expr = ",".join([out] + others) + "->" + keep
-    res = np.einsum(expr, g, *[op for j, op in enumerate(operands) if j != i])
+    rest = [op for j, op in enumerate(operands) if j != i]
+    if len(rest) == 1 and type(g) is _ndarray and type(rest[0]) is _ndarray:
+        res = contract(expr, g, rest[0])
+    else:
+        res = np.einsum(expr, g, *rest, optimize=len(rest) > 1)
     if keep != target:     # indices summed only inside operand i: broadcast back
         shape = np.shape(operands[i])
         res = np.expand_dims(res, [k for k, c in enumerate(target) if c not in available])

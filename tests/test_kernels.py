@@ -1,0 +1,230 @@
+"""The array kernels backward code runs most (runtime/kernels.py) and the fast paths
+around them: each agrees with NumPy's own spelling, and gradients that go through
+them agree with finite differences."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import srcgrad
+from srcgrad import runtime
+from srcgrad.runtime import kernels, ops
+
+# --- the kernels against NumPy ------------------------------------------------------------
+
+CONTRACTIONS = [
+    ("nki,kij->nkj", (7, 3, 2), (3, 2, 2)),
+    ("ij,jk->ik", (4, 5), (5, 6)),
+    ("i,i->", (5,), (5,)),
+    ("ij,kl->ijkl", (2, 3), (4, 5)),
+    ("abc,cb->a", (3, 4, 5), (5, 4)),
+    ("ijk,j->ik", (2, 3, 4), (3,)),
+    ("nki,nkj->kij", (6, 3, 2), (6, 3, 2)),
+    ("ab,b->ba", (3, 4), (4,)),
+    ("ab,c->", (3, 4), (5,)),
+    ("ab,ab->ab", (3, 4), (3, 4)),
+    ("ab,bc->ac", (3, 1), (4, 2)),          # size-1 broadcasting: NumPy's einsum does it
+    ("ii,ij->j", (3, 3), (3, 4)),           # a repeated index: NumPy's einsum does it
+]
+
+
+@pytest.mark.parametrize("spec,sa,sb", CONTRACTIONS, ids=[c[0] for c in CONTRACTIONS])
+def test_contract_matches_einsum(spec, sa, sb):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(sa), rng.standard_normal(sb)
+    got, want = kernels.contract(spec, a, b), np.einsum(spec, a, b)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_contract_complex_and_noncontiguous():
+    rng = np.random.default_rng(1)
+    a = (rng.standard_normal((4, 6, 3)) + 1j * rng.standard_normal((4, 6, 3))).transpose(1, 0, 2)
+    b = rng.standard_normal((4, 3, 2))
+    np.testing.assert_allclose(kernels.contract("nki,kij->nkj", a, b),
+                               np.einsum("nki,kij->nkj", a, b), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(64, 8), (3, 4, 5, 6), (100, 2), (2, 100), (8, 8, 8), (5,)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex128])
+def test_sum_axes_matches_sum(shape, dtype):
+    rng = np.random.default_rng(2)
+    g = rng.standard_normal(shape).astype(dtype)
+    for views in (g, g.T):           # contiguous and not
+        for k in range(1, views.ndim):
+            for axes in itertools.combinations(range(views.ndim), k):
+                got, want = kernels.sum_axes(views, list(axes)), views.sum(axis=axes)
+                assert got.shape == want.shape and got.dtype == want.dtype
+                if dtype is np.float32:     # both round in float32, in different orders
+                    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+                else:
+                    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("rows,tail", [(49, (11,)), (10, ()), (7, (2, 3)), (3, (40,))])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_scatter_rows_matches_add_at(rows, tail, dtype):
+    rng = np.random.default_rng(3)
+    index = rng.integers(0, rows, 1000)
+    g = rng.standard_normal((1000,) + tail)
+    acc = rng.standard_normal((rows,) + tail).astype(dtype)
+    want = acc.copy()
+    np.add.at(want, index, g.astype(dtype))
+    done = kernels.scatter_rows(acc, index, g)
+    assert done == (int(np.prod(tail)) <= 32)
+    if done:
+        if dtype is np.float32:         # bincount sums in float64: closer than add.at
+            np.testing.assert_allclose(acc, want, rtol=1e-4, atol=1e-4)
+        else:
+            np.testing.assert_allclose(acc, want, rtol=1e-12, atol=1e-12)
+
+
+def test_scatter_rows_leaves_wrapping_and_errors_to_numpy():
+    acc = np.zeros((5, 2))
+    g = np.ones((300, 2))
+    assert not kernels.scatter_rows(acc, np.full(300, -1), g)      # negative: NumPy wraps
+    with pytest.raises(IndexError):
+        runtime.add_at(acc, acc, np.full(300, 5), g)                # out of range: NumPy raises
+    out = runtime.add_at(np.zeros((5, 2)), acc, np.full(300, -1), g)
+    np.testing.assert_array_equal(out[4], [300.0, 300.0])
+
+
+def test_spread_small_is_a_fresh_array_large_a_view():
+    small = kernels.spread(np.float64(2.0), (4, 3))
+    assert small.flags.writeable and small.base is None and (small == 2.0).all()
+    big = kernels.spread(np.float64(2.0), (200, 100))
+    assert big.shape == (200, 100) and not big.flags.writeable and (big == 2.0).all()
+
+
+def test_broadcast_back_and_tie_split_match_their_definitions():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((5, 4, 3))
+    g = rng.standard_normal((5, 3))
+    np.testing.assert_array_equal(runtime.broadcast_back(g, x, 1),
+                                  np.broadcast_to(np.expand_dims(g, 1), x.shape))
+    np.testing.assert_array_equal(runtime.broadcast_back(2.0, x), np.full(x.shape, 2.0))
+    x[0, 0, 0] = x[0, 0, 1] = 9.0                                   # a tie
+    split = ops.tie_split(x, np.max(x))
+    assert split[0, 0, 0] == split[0, 0, 1] == 0.5 and split.sum() == 1.0
+    z = np.max(x, axis=2)
+    np.testing.assert_allclose(ops.tie_split(x, z, 2).sum(axis=2), 1.0)
+
+
+def test_add_at_fast_path_keeps_the_general_semantics():
+    acc = np.zeros(4)
+    assert runtime.add_at(acc, acc, 1, 2.5) is acc and acc[1] == 2.5
+    runtime.add_at(acc, acc, slice(1, 3), np.ones(2))
+    np.testing.assert_array_equal(acc, [0.0, 3.5, 1.0, 0.0])
+    frozen = np.broadcast_to(np.zeros(4), (4,))                     # never written through
+    out = runtime.add_at(frozen, frozen, 0, 1.0)
+    assert out is not frozen and out[0] == 1.0 and frozen[0] == 0.0
+    promoted = runtime.add_at(np.zeros(2), np.zeros(2), 0, 1j)      # complex into real
+    assert promoted.dtype.kind == "c" and promoted[0] == 1j
+
+
+# --- gradients through them, against finite differences -----------------------------------
+
+def batched_einsum(L, v):
+    return np.sum(np.tanh(np.einsum("kij,nkj->nki", L, v)) ** 2)
+
+
+def three_operand_einsum(a, b, c):
+    return np.sum(np.einsum("ij,jk,k->i", a, b, c) ** 2)
+
+
+def gather_rows(table, idx, w):
+    rows = table[idx]
+    return np.sum(w[:, None] * rows * rows)
+
+
+def short_axis_sums(x, b):
+    s = np.sum(x * x, axis=1, keepdims=True)
+    return np.sum(np.sin(s + b) * x) + np.mean(x + b)
+
+
+def max_per_row(x):
+    top = np.max(x, axis=1, keepdims=True)
+    return np.sum(np.log(np.sum(np.exp(x - top), axis=1)) + top[:, 0]) + np.max(x)
+
+
+def vector_matrix_loop(W, v, n):
+    h = v
+    for _ in range(n):
+        h = np.tanh(h @ W) + W @ h
+    return h @ h
+
+
+def elements_in_a_loop(a, w):
+    total = 0.0
+    for j in range(a.shape[0]):
+        total = total + a[j] * w[j] + np.sum(a[1:3]) * w[j]
+    return total
+
+
+def _random_args(name, rng):
+    if name == "batched_einsum":
+        return (rng.standard_normal((3, 2, 2)), rng.standard_normal((6, 3, 2))), (0, 1)
+    if name == "three_operand_einsum":
+        return (rng.standard_normal((3, 4)), rng.standard_normal((4, 5)), rng.standard_normal(5)), (0, 1, 2)
+    if name == "gather_rows":
+        return (rng.standard_normal((7, 3)), rng.integers(0, 7, 400), rng.uniform(0.5, 1.5, 400)), (0, 2)
+    if name == "short_axis_sums":
+        return (rng.standard_normal((300, 2)), rng.standard_normal((300, 1))), (0, 1)
+    if name == "max_per_row":
+        return (rng.standard_normal((40, 5)),), (0,)
+    if name == "vector_matrix_loop":
+        return (0.3 * rng.standard_normal((4, 4)), rng.standard_normal(4), 3), (0, 1)
+    return (rng.standard_normal(6), rng.standard_normal(6)), (0, 1)
+
+
+FUNCTIONS = [batched_einsum, three_operand_einsum, gather_rows, short_axis_sums, max_per_row,
+             vector_matrix_loop, elements_in_a_loop]
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("seed", range(3))
+def test_gradient_matches_finite_differences(fn, seed):
+    args, wrt = _random_args(fn.__name__, np.random.default_rng(seed))
+    report = srcgrad.check_grad(fn, *args, wrt=wrt)
+    assert report.ok, str(report)
+
+
+# --- the positional fast path of grad() ------------------------------------------------------
+
+def weighted(x, w, scale=2.0):
+    return scale * np.sum(w * x * x)
+
+
+def test_positional_and_keyword_calls_agree_and_respecialize():
+    g = srcgrad.grad(weighted, wrt=(0, 1))
+    x, w = np.arange(3.0), np.ones(3)
+    a = g(x, w, 2.0)
+    b = g(x, w=w)
+    for u, v in zip(a, b):
+        np.testing.assert_array_equal(u, v)
+    s = g(1.5, 2.0, 2.0)                          # new kinds: floats, compiled again
+    assert s == (2.0 * 2 * 2.0 * 1.5, 2.0 * 1.5 * 1.5)
+
+
+def test_positional_path_still_rejects_integer_inputs():
+    g = srcgrad.grad(weighted, wrt=0)
+    with pytest.raises(srcgrad.SrcgradError, match="dtype int64"):
+        g(np.arange(3), np.ones(3), 1.0)
+    with pytest.raises(srcgrad.SrcgradError, match="integer"):
+        g(3, np.ones(3), 1.0)
+
+
+def add_both(x, y):
+    return np.sum(x + y)
+
+
+def test_gradients_never_share_memory():
+    # one adjoint serves both inputs of `x + y`; the arrays handed back are separate
+    gx, gy = srcgrad.grad(add_both, wrt=(0, 1))(np.ones(3), np.ones(3))
+    assert not np.shares_memory(gx, gy)
+    gx[0] = 5.0
+    assert gy[0] == 1.0
+    _, pullback = srcgrad.vjp(add_both, np.ones(3), np.ones(3), wrt=(0, 1))
+    px, py = pullback(1.0)
+    assert not np.shares_memory(px, py) and (px == 1.0).all() and (py == 1.0).all()
