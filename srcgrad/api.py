@@ -36,7 +36,7 @@ class GradFunction:
 
     def _bind(self, args, kwargs):
         """(argument values by parameter, with defaults; their kinds)."""
-        if self._plain and not kwargs and len(args) == len(self.params):
+        if self._positional(args, kwargs):
             values = dict(zip(self.params, args))
             return values, {p: K.of_value(v) for p, v in values.items()}
         bound = self.sig.bind(*args, **kwargs)
@@ -49,10 +49,18 @@ class GradFunction:
         values, kinds = self._bind(args, kwargs)
         return self.compiled_for(kinds), values
 
+    def _positional(self, args, kwargs):
+        """True for a call that gives every parameter positionally: no binding needed."""
+        return self._plain and not kwargs and len(args) == len(self.params)
+
     def compiled_for(self, kinds):
-        key = tuple(kinds.get(p, K.UNKNOWN) for p in self.params)
+        return self._compiled_at(tuple(kinds.get(p, K.UNKNOWN) for p in self.params))
+
+    def _compiled_at(self, key):
+        """The compiled pair for argument kinds `key` (one per parameter, in order)."""
         c = self._compiled.get(key)
         if c is None or not c.guards_hold():
+            kinds = dict(zip(self.params, key))
             fn = self.fn
             if self.inner is not None:            # the inner derivative, specialized to kinds
                 from .higher import derivative_function
@@ -62,11 +70,8 @@ class GradFunction:
         return c
 
     def __call__(self, *args, **kwargs):
-        if self._plain and not kwargs and len(args) == len(self.params):
-            key = tuple([K.of_value(a) for a in args])      # compiled_for's key, unbound
-            c = self._compiled.get(key)
-            if c is None or not c.guards_hold():
-                c = self.compiled_for(dict(zip(self.params, key)))
+        if self._positional(args, kwargs):
+            c = self._compiled_at(tuple([K.of_value(a) for a in args]))
             inputs = [args[i] for i in self._wrt_at]
         else:
             values, kinds = self._bind(args, kwargs)

@@ -133,6 +133,11 @@ def three_operand_einsum(a, b, c):
     return np.sum(np.einsum("ij,jk,k->i", a, b, c) ** 2)
 
 
+def private_index_einsum(a, b):
+    # `c` appears only in b: its cotangent is contracted, then spread back over `c`
+    return np.sum(np.einsum("ab,bc->a", a, b) ** 2)
+
+
 def gather_rows(table, idx, w):
     rows = table[idx]
     return np.sum(w[:, None] * rows * rows)
@@ -167,6 +172,8 @@ def _random_args(name, rng):
         return (rng.standard_normal((3, 2, 2)), rng.standard_normal((6, 3, 2))), (0, 1)
     if name == "three_operand_einsum":
         return (rng.standard_normal((3, 4)), rng.standard_normal((4, 5)), rng.standard_normal(5)), (0, 1, 2)
+    if name == "private_index_einsum":
+        return (rng.standard_normal((3, 4)), rng.standard_normal((4, 5))), (0, 1)
     if name == "gather_rows":
         return (rng.standard_normal((7, 3)), rng.integers(0, 7, 400), rng.uniform(0.5, 1.5, 400)), (0, 2)
     if name == "short_axis_sums":
@@ -178,7 +185,7 @@ def _random_args(name, rng):
     return (rng.standard_normal(6), rng.standard_normal(6)), (0, 1)
 
 
-FUNCTIONS = [batched_einsum, three_operand_einsum, gather_rows, short_axis_sums, max_per_row,
+FUNCTIONS = [batched_einsum, three_operand_einsum, private_index_einsum, gather_rows, short_axis_sums, max_per_row,
              vector_matrix_loop, elements_in_a_loop]
 
 

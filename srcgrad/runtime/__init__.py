@@ -79,7 +79,7 @@ def sum_to(g, shape):
     axes = list(range(extra)) if extra > 0 else []
     axes += [i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1]
     if axes:
-        g = sum_axes(g, axes) if len(axes) < g.ndim else g.sum()
+        g = sum_axes(g, axes)
     return g.reshape(shape) if g.shape != shape else g
 
 
@@ -90,12 +90,16 @@ def broadcast_back(g, x, axis=None, keepdims=False):
     if _zero(g):
         return 0
     if not keepdims and axis is not None and np.ndim(g):
-        g = np.asarray(g)
-        kept = list(shape)
-        for a in normalize_axis(axis, len(shape)):
-            kept[a] = 1
-        g = g.reshape(kept)
+        g = np.reshape(g, kept_shape(shape, axis))
     return spread(g, shape)
+
+
+def kept_shape(shape, axis):
+    """`shape` after a reduction over `axis` with keepdims=True (the reduced axes 1)."""
+    kept = list(shape)
+    for a in normalize_axis(axis, len(kept)):
+        kept[a] = 1
+    return kept
 
 
 def normalize_axis(axis, ndim):
@@ -126,10 +130,7 @@ def keep_reduced(z, x, axis=None, keepdims=False):
         return z
     if axis is None:
         return np.reshape(z, (1,) * nd)
-    shape = list(np.shape(x))
-    for a in normalize_axis(axis, nd):
-        shape[a] = 1
-    return np.reshape(z, shape)
+    return np.reshape(z, kept_shape(np.shape(x), axis))
 
 
 # --- zeros and accumulation ------------------------------------------------------

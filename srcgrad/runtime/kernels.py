@@ -30,7 +30,7 @@ def spread(g, shape):
 
 
 def sum_axes(g, axes):
-    """np.sum(g, axis=axes) (axes sorted, non-negative, not all of g's)."""
+    """np.sum(g, axis=axes) (axes sorted and non-negative)."""
     nd = g.ndim
     k = len(axes)
     if g.size >= 64 and g.dtype.kind in "fc" and g.flags.c_contiguous and k < nd:

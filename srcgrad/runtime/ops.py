@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
-from .kernels import contract
+from .kernels import contract, spread
 
 _ndarray = np.ndarray
 
@@ -400,10 +400,10 @@ def einsum_grad(g, subscripts, operands, i):
         res = contract(expr, g, rest[0])
     else:
         res = np.einsum(expr, g, *rest, optimize=len(rest) > 1)
-    if keep != target:     # indices summed only inside operand i: broadcast back
+    if keep != target:     # indices summed only inside operand i: spread back over them
         shape = np.shape(operands[i])
-        res = np.expand_dims(res, [k for k, c in enumerate(target) if c not in available])
-        res = np.broadcast_to(res, shape)
+        res = spread(np.reshape(res, [n if c in available else 1 for c, n in zip(target, shape)]),
+                     shape)
     return res
 
 
