@@ -123,6 +123,14 @@ def has_anno(node, key):
     return key in node.__dict__.get(_ANNO, {})
 
 
+def copy_annos(new, old):
+    """Give `new` the annotations of `old` (a statement rewritten into another form)."""
+    annos = old.__dict__.get(_ANNO)
+    if annos:
+        new.__dict__[_ANNO] = dict(annos)
+    return new
+
+
 def copy_node(node):
     """Deep copy of a tree; annotation values are shared, not copied."""
     if isinstance(node, list):

@@ -110,9 +110,16 @@ def _plain_params(fn):
     return list(sig.parameters)
 
 
+# Passes whose output (updates in place, a runtime sum helper) would cost more to
+# differentiate again than they save: code that is differentiated again goes without.
+_PLAIN_CODE = ("hoist-outer", "in-place-add")
+
+
 def gradient_options():
     """Options of the first-order code that forward mode differentiates again."""
-    return {**pipeline.options_from_env(), "plain_stack": True}
+    options = pipeline.options_from_env()
+    off = tuple(sorted(set(options.get("disable", ())) | set(_PLAIN_CODE)))
+    return {**options, "disable": off, "plain_stack": True}
 
 
 def gradient_function(fn, wrt_name, kinds):

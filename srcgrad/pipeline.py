@@ -22,7 +22,7 @@ from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import adjoints, copyprop, deadcode, leftovers, renest, simplify, tape
+from .optimize import accumulate, adjoints, copyprop, deadcode, leftovers, outer, renest, simplify, tape
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -218,7 +218,8 @@ def _kind_hints(info):
     return {n: k for n, k in hints.items() if n in names}
 
 
-PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "copyprop", "deadcode", "renest")
+PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "copyprop", "deadcode",
+          "hoist-outer", "in-place-add", "renest")
 
 
 def options_from_env():
@@ -239,6 +240,7 @@ def optimize_pair(forward, backward, namer, off=frozenset()):
     """Clean-up passes on a forward/backward pair; `off` names passes to skip (for measurement)."""
     seed = A.anno(backward, "seed")
     on = {p: p not in off for p in PASSES}
+    adjoint_names = adjoints.adjoint_names(backward)
     if on["simplify"]:
         simplify.simplify(backward)
     adjoints.finalize(backward, seed, lambda: global_ref(runtime.add, "add"),
@@ -258,6 +260,10 @@ def optimize_pair(forward, backward, namer, off=frozenset()):
             simplify.simplify(backward)
     if on["deadcode"]:
         deadcode.eliminate(backward, returned)
+    if on["hoist-outer"]:
+        outer.hoist(backward, namer)
+    if on["in-place-add"]:
+        accumulate.reuse_buffers(backward, adjoint_names)
     if on["renest"]:
         keep = {n.id for n in A.walk(backward) if isinstance(n, A.Name)} | _pushed(forward)
         renest.renest(forward, namer.temps, keep)

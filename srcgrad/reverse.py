@@ -25,7 +25,7 @@ import numpy as np
 from . import astlib as A
 from . import runtime
 from .analysis import flow
-from .analysis.kinds import NUM, _index_rank, atom_kind
+from .analysis.kinds import NUM, _index_rank, atom_kind, is_array
 from .errors import NoTemplateError
 from .normalize import Prim, builtin_ref, prim
 from .recompute import recompute
@@ -356,7 +356,8 @@ class Reverser:
             own = set(site.defs) if not site.mutation else set()
             site.reads_after = every & own
             site.reads_before = every - site.reads_after
-            site.value_reads = value
+            # a shape read sees a rebinding `x += y` (x a number, y an array) change it
+            site.value_reads = value | {v for v in shape if not is_array(self.kinds.get(v))}
 
     def snapshots(self, sites):
         """Copy values that a later in-place update would change before the backward reads them."""

@@ -13,6 +13,37 @@ from srcgrad.runtime import kernels, ops
 
 # --- the kernels against NumPy ------------------------------------------------------------
 
+def _outer_pairs(kind, rng):
+    vec = lambda n: rng.standard_normal(n)
+    if kind == "vectors":
+        return [(vec(4), vec(3)) for _ in range(6)]
+    if kind == "complex":
+        return [(vec(4) + 1j * vec(4), vec(3)) for _ in range(5)]
+    if kind == "lengths differ":
+        return [(vec(4), vec(3)), (vec(1), vec(3)), (vec(4), vec(1))]
+    if kind == "zero stand-in":
+        return [(vec(4), vec(3)), (vec(4), 0), (vec(4), vec(3))]
+    if kind == "matrices":
+        return [(rng.standard_normal((4, 2)), vec(2)) for _ in range(3)]
+    return [(vec(4), vec(3))]
+
+
+@pytest.mark.parametrize("kind", ["vectors", "complex", "lengths differ", "zero stand-in",
+                                  "matrices", "one"])
+def test_outer_sum_matches_adding_one_by_one(kind):
+    pairs = _outer_pairs(kind, np.random.default_rng(5))
+    want = 0
+    for a, b in pairs:
+        want = want + a[:, None] * b
+    got = kernels.outer_sum(pairs)
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_outer_sum_of_nothing_is_no_gradient():
+    assert kernels.outer_sum([]) == 0
+
+
 CONTRACTIONS = [
     ("nki,kij->nkj", (7, 3, 2), (3, 2, 2)),
     ("ij,jk->ik", (4, 5), (5, 6)),

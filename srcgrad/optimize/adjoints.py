@@ -18,10 +18,10 @@ from .. import runtime
 from ..analysis import flow
 from ..analysis.kinds import ARITH
 
-_MUTATING = {runtime.add_at, runtime.zero_at, runtime.drop_last}
+MUTATING = {runtime.add_at, runtime.zero_at, runtime.drop_last}
 
 
-def _adjoint_names(fn):
+def adjoint_names(fn):
     names = set()
     for st in flow.all_stmts(fn.body):
         info = A.anno(st, "adjoint")
@@ -37,7 +37,7 @@ def _owned(fn):
         info = A.anno(st, "adjoint")
         if info is not None and info[1] == "set":
             for call in A.walk(st.value):
-                if isinstance(call, A.Call) and A.anno(call.func, "global") in _MUTATING:
+                if isinstance(call, A.Call) and A.anno(call.func, "global") in MUTATING:
                     owned.update(flow.defs(st))
         if A.has_anno(st, "reset") and isinstance(st.value, A.Call):
             owned.update(flow.defs(st))
@@ -78,7 +78,7 @@ def _zero_states(stmts, zero, states):
 
 
 def finalize(fn, seed, add_helper, first_assignment=True):
-    names = _adjoint_names(fn) - {seed}
+    names = adjoint_names(fn) - {seed}
     owned = _owned(fn)
     states = {}
     _zero_states(fn.body, set(names), states)

@@ -5,8 +5,8 @@ of its construct (a subscript read is a call of "getitem", and so on).
 """
 
 from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
-from .registry import d, forward, method, reverse, t, unrolled
-from ..runtime.ops import append_tangent, fit, item_tangent, set_at
+from .registry import d, first_array, forward, method, reverse, t, unrolled
+from ..runtime.ops import append_tangent, fit, fit_update, item_tangent, set_at
 
 
 GETITEM = "getitem"
@@ -45,27 +45,41 @@ def append(z, self, item):
     d[self] = drop_last(d[self])
 
 
-# In-place arithmetic on arrays (x += y ...).  `x` is the value before the update.
+# In-place arithmetic (x += y ...).  `x` is the value before the update.  On an
+# array the update keeps x's shape; on a number it rebinds x to a value that may
+# have y's broader shape, so x's adjoint is summed back to x's own.
 @reverse("inplace:+", name="x += y", inplace=True)
 def iadd(z, x, y):
+    d[y] += unbroadcast(d[x], y)
+    d[x] = unbroadcast(d[x], x)
+
+
+@reverse("inplace:+", when=first_array)
+def iadd_array(z, x, y):
     d[y] += unbroadcast(d[x], y)
 
 
 @reverse("inplace:-", name="x -= y", inplace=True)
 def isub(z, x, y):
     d[y] += unbroadcast(-d[x], y)
+    d[x] = unbroadcast(d[x], x)
+
+
+@reverse("inplace:-", when=first_array)
+def isub_array(z, x, y):
+    d[y] += unbroadcast(-d[x], y)
 
 
 @reverse("inplace:*", name="x *= y", inplace=True)
 def imul(z, x, y):
     d[y] += unbroadcast(d[x] * x, y)
-    d[x] = d[x] * y
+    d[x] = unbroadcast(d[x] * y, x)
 
 
 @reverse("inplace:/", name="x /= y", inplace=True)
 def idiv(z, x, y):
     d[y] += unbroadcast(-d[x] * x / (y * y), y)
-    d[x] = d[x] / y
+    d[x] = unbroadcast(d[x] / y, x)
 
 
 # --- forward mode ---------------------------------------------------------------------
@@ -95,21 +109,22 @@ def append_tangent_rule(z, self, item):
     t[self] = append_tangent(t[self], t[item])
 
 
+# The updated x has the broadcast shape of x and y (x's own when x is an array).
 @forward("inplace:+")
 def iadd_tangent(z, x, y):
-    t[x] = t[x] + fit(t[y], x)
+    t[x] = fit_update(t[x], x, y) + fit_update(t[y], x, y)
 
 
 @forward("inplace:-")
 def isub_tangent(z, x, y):
-    t[x] = t[x] - fit(t[y], x)
+    t[x] = fit_update(t[x], x, y) - fit_update(t[y], x, y)
 
 
 @forward("inplace:*")
 def imul_tangent(z, x, y):
-    t[x] = t[x] * y + fit(x * t[y], x)
+    t[x] = fit_update(t[x] * y, x, y) + fit_update(x * t[y], x, y)
 
 
 @forward("inplace:/")
 def idiv_tangent(z, x, y):
-    t[x] = t[x] / y - fit(t[y] * x / (y * y), x)
+    t[x] = fit_update(t[x] / y, x, y) - fit_update(t[y] * x / (y * y), x, y)

@@ -11,7 +11,7 @@ stops with a NoTemplateError naming the helper rather than risk a wrong answer.
 from .. import runtime
 from ..runtime import add, add_at, unbroadcast
 from ..runtime import ops
-from ..runtime.ops import fit, fresh, item_tangent
+from ..runtime.ops import fit, fit_update, fresh, item_tangent
 from .registry import d, forward, nondifferentiable, reverse, t
 
 
@@ -23,6 +23,16 @@ def fit_adjoint(z, tangent, result):
 @forward(ops.fit, shape=("result",))
 def fit_tangent(z, tangent, result):
     t[z] += fit(t[tangent], result)
+
+
+@reverse(ops.fit_update, name="fit_update (tangent to an updated shape)", shape=("x", "y"))
+def fit_update_adjoint(z, tangent, x, y):
+    d[tangent] += unbroadcast(d[z], tangent)
+
+
+@forward(ops.fit_update, shape=("x", "y"))
+def fit_update_tangent(z, tangent, x, y):
+    t[z] += fit_update(t[tangent], x, y)
 
 
 @reverse(ops.fresh, name="fresh (private copy)")

@@ -180,6 +180,11 @@ def all_scalar(kinds):
     return bool(kinds) and all(k == "num" for k in kinds)
 
 
+def first_array(kinds):
+    """Variant predicate: the first argument is an ndarray (an in-place update keeps its shape)."""
+    return bool(kinds) and kinds[0].startswith("array")
+
+
 def ranks(*ns):
     """Variant predicate: the leading arguments are arrays of exactly these ranks."""
     want = tuple(f"array:{n}" if n else "num" for n in ns)

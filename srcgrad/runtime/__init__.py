@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .kernels import scatter_rows, spread, sum_axes
+from .kernels import outer_sum, scatter_rows, spread, sum_axes
 
 SHAPE_ONLY = {}
 

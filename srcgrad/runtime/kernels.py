@@ -1,6 +1,6 @@
 """Faster spellings of the array work backward code does most: spreading a
-reduced cotangent back, summing one down, scattering rows and two-operand
-einsum contractions.
+reduced cotangent back, summing one down, scattering rows, two-operand
+einsum contractions and sums of outer products collected over a loop.
 
 Each gives NumPy's answer up to rounding.  NumPy's own spellings pay for
 generality here: `np.broadcast_to` and `np.prod` cost microseconds of Python,
@@ -61,6 +61,31 @@ def scatter_rows(acc, index, g):
     for j in range(cols):
         flat[:, j] += np.bincount(index, rows[:, j], minlength=n)
     return True
+
+
+def outer_sum(pairs):
+    """The sum of a[:, None] * b over the (a, b) pairs a loop collected.
+
+    One product of the stacked vectors when every a is a vector of one shape and
+    every b too (T outer products and additions become one matmul); otherwise the
+    products are added one by one, exactly as the loop would have.
+    """
+    if not pairs:
+        return 0
+    firsts, seconds = zip(*pairs)
+    a, b = firsts[0], seconds[0]
+    if type(a) is _ndarray and type(b) is _ndarray and a.ndim == 1 and b.ndim == 1:
+        try:
+            rows, cols = np.array(firsts), np.array(seconds)
+        except ValueError:          # vectors of several lengths, or a zero stand-in
+            rows = cols = None
+        if rows is not None and rows.ndim == 2 and cols.ndim == 2 \
+                and rows.dtype != object and cols.dtype != object:
+            return rows.T @ cols
+    total = 0
+    for a, b in pairs:
+        total = total + a[:, None] * b
+    return total
 
 
 _PLANS = {}

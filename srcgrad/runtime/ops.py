@@ -15,11 +15,22 @@ from .kernels import contract, spread
 
 _ndarray = np.ndarray
 
+def _unbatched(g, x, y):
+    """True when `x @ y` is a plain matrix or vector product of arrays: no batch axes,
+    no broadcasting, so each adjoint is a single product."""
+    return (type(g) is _ndarray and type(x) is _ndarray and type(y) is _ndarray
+            and x.ndim <= 2 and y.ndim <= 2 and g.ndim == x.ndim + y.ndim - 2)
+
+
 def matmul_grad_x(g, x, y):
     """Adjoint of `x` in `x @ y` for every combination of 1-D and N-D operands.
 
     Bilinear in (g, y); a zero `y` (a tangent that is 0) gives 0 as a zero `g` does.
     """
+    if _unbatched(g, x, y):
+        if y.ndim == 1:
+            return g[:, None] * y if x.ndim == 2 else g * y
+        return g @ y.T if x.ndim == 2 else y @ g
     if _zero(g) or _zero(y):
         return 0
     if type(x) is _ndarray and type(y) is _ndarray and x.ndim == 1 and x.shape == y.shape:
@@ -37,6 +48,10 @@ def matmul_grad_x(g, x, y):
 
 def matmul_grad_y(g, x, y):
     """Adjoint of `y` in `x @ y` (bilinear in (g, x))."""
+    if _unbatched(g, x, y):
+        if x.ndim == 1:
+            return x[:, None] * g if y.ndim == 2 else g * x
+        return x.T @ g if y.ndim == 2 else g @ x
     if _zero(g) or _zero(x):
         return 0
     if type(x) is _ndarray and type(y) is _ndarray and y.ndim == 1 and x.shape == y.shape:
@@ -457,6 +472,17 @@ def fit(tangent, z):
     if np.shape(tangent) == zshape:
         return tangent
     return np.broadcast_to(tangent, zshape)
+
+
+def fit_update(tangent, x, y):
+    """A tangent contribution broadcast to the shape of `x` after `x op= y`: x's own
+    for an array, updated in place; x and y broadcast together for a number, rebound."""
+    if type(x) is _ndarray:
+        return fit(tangent, x)
+    if _zero(tangent):
+        return 0
+    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    return tangent if np.shape(tangent) == shape else np.broadcast_to(tangent, shape)
 
 
 def fresh(tangent):

@@ -1,0 +1,62 @@
+"""Loops whose backward accumulates into array adjoints (tests/test_accumulate.py)."""
+
+import numpy as np
+
+
+def recurrent(W, U, b, xs):
+    h = np.zeros(W.shape[0])
+    for t in range(xs.shape[0]):
+        h = np.tanh(W @ h + U @ xs[t] + b)
+    return np.sum(h * h)
+
+
+def weight_used_twice(W, xs):
+    total = 0.0
+    for t in range(xs.shape[0]):
+        a = np.tanh(W @ xs[t])
+        total = total + np.sum(a * (W @ xs[t]))
+    return total
+
+
+def nested_loops(w, xs):
+    total = 0.0
+    for i in range(xs.shape[0]):
+        for j in range(2):
+            total = total + np.sum(np.sin(w * xs[i] + j))
+    return total
+
+
+def branch_in_loop(w, xs):
+    total = 0.0
+    for t in range(xs.shape[0]):
+        if t % 2:
+            total = total + np.sum(w * xs[t])
+        else:
+            total = total + np.sum(np.cos(w) * xs[t])
+    return total
+
+
+def kept_in_a_list(w, xs):
+    # the list holds w itself each iteration: its adjoint is read from the list's
+    parts = []
+    for t in range(xs.shape[0]):
+        parts.append(w)
+        w = w * 0.9 + xs[t]
+    return np.sum(np.array(parts) ** 2) + np.sum(w)
+
+
+def number_updated_by_array(a, v):
+    # `s += ...` on a number rebinds s to an array: a's adjoint is summed back
+    s = a
+    for i in range(3):
+        s += v * (i + 1)
+    s -= a * v
+    return np.sum(s * s)
+
+
+def scaled_in_place(v, n):
+    s = 0.5
+    for i in range(n):
+        s *= v
+        s /= 1.5 + v * v
+    return np.sum(s)

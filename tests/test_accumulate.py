@@ -1,0 +1,238 @@
+"""Accumulation in a loop's backward: the in-place-add pass adds into an adjoint's own
+buffer (`d_W += e`) only where that buffer can be no one else's, and the hoist-outer pass
+sums a loop's outer products with one matrix product after it."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import accumulate_functions as F
+import srcgrad
+from srcgrad import astlib as A
+from srcgrad import pipeline
+from srcgrad.analysis.kinds import of_value
+from srcgrad.naming import Namer
+from srcgrad.optimize import accumulate, outer
+
+
+def _args(fn, rng):
+    shapes = {"W": (4, 4), "U": (4, 3), "b": (4,), "xs": (5, 3), "w": (3,), "v": (3,)}
+    args = []
+    for name in inspect.signature(fn).parameters:
+        if name == "xs" and fn is F.recurrent:
+            args.append(rng.uniform(-1, 1, (5, 3)))
+        elif name == "xs" and fn is F.weight_used_twice:
+            args.append(rng.uniform(-1, 1, (5, 4)))
+        elif name == "n":
+            args.append(4)
+        elif name == "a":
+            args.append(float(rng.uniform(-1, 1)))
+        else:
+            args.append(rng.uniform(-1, 1, shapes[name]))
+    return args
+
+
+def _source(fn, args, off=()):
+    names = list(inspect.signature(fn).parameters)
+    kinds = {p: of_value(a) for p, a in zip(names, args)}
+    wrt = [p for p, a in zip(names, args) if not isinstance(a, int)]
+    return pipeline.compile_split(fn, wrt, kinds, {"disable": tuple(off)} if off else {}).source
+
+
+FUNCTIONS = [F.recurrent, F.weight_used_twice, F.nested_loops, F.branch_in_loop,
+             F.kept_in_a_list, F.number_updated_by_array, F.scaled_in_place]
+
+
+@pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("seed", range(3))
+def test_gradient_matches_finite_differences(fn, seed):
+    args = _args(fn, np.random.RandomState(seed))
+    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
+    report = srcgrad.check_grad(fn, *args, wrt=wrt)
+    assert report.ok, str(report)
+
+
+def _backward(fn, args, off=()):
+    return _source(fn, args, off).split(f"def {fn.__name__}_backward")[1]
+
+
+def test_recurrent_weights_sum_after_the_loop():
+    args = _args(F.recurrent, np.random.RandomState(0))
+    backward = _backward(F.recurrent, args)
+    for name in ("d_W", "d_U"):
+        assert f"{name}_terms.append((" in backward
+        assert f"{name} = {name} + outer_sum({name}_terms)" in backward
+    assert "d_b += " in backward, backward
+    plain = _backward(F.recurrent, args, off=["hoist-outer", "in-place-add"])
+    assert "+=" not in plain and "outer_sum" not in plain
+    assert "d_W = d_W + " in plain
+
+
+@pytest.mark.parametrize("off", [(), ("hoist-outer",), ("in-place-add",), ("hoist-outer", "in-place-add")])
+def test_each_pass_alone_gives_the_same_gradient(off, monkeypatch):
+    args = _args(F.recurrent, np.random.RandomState(4))
+    want = srcgrad.grad(F.recurrent, wrt=(0, 1, 2))(*args)
+    monkeypatch.setenv("SRCGRAD_DISABLE_PASSES", ",".join(off))
+    got = srcgrad.grad(F.recurrent, wrt=(0, 1, 2))(*args)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    report = srcgrad.check_grad(F.recurrent, *args, wrt=(0, 1, 2))
+    assert report.ok, str(report)
+
+
+def test_repeated_calls_do_not_share_buffers():
+    args = _args(F.recurrent, np.random.RandomState(1))
+    g = srcgrad.grad(F.recurrent, wrt=(0, 1, 2))
+    first = g(*args)
+    kept = [x.copy() for x in first]
+    second = g(*args)
+    for a, b, k in zip(first, second, kept):
+        assert a is not b and not np.shares_memory(a, b)
+        np.testing.assert_array_equal(a, k)         # the second call left the first alone
+        np.testing.assert_allclose(b, k, rtol=1e-13)
+
+
+def test_hessian_through_accumulating_backward():
+    args = _args(F.nested_loops, np.random.RandomState(2))
+    w, xs = args
+    assert "d_w += " in _source(F.nested_loops, args)
+    H = srcgrad.hessian(F.nested_loops, wrt=0)(w, xs)
+    g = srcgrad.grad(F.nested_loops, wrt=0)
+    eps = 1e-6
+    numeric = np.array([(g(w + eps * e, xs) - g(w - eps * e, xs)) / (2 * eps) for e in np.eye(3)])
+    np.testing.assert_allclose(H, numeric, rtol=1e-6, atol=1e-7)
+
+
+# --- the pass on code written by hand ----------------------------------------------------------
+
+def _run(src, names):
+    fn = A.parse(src).body[0]
+    accumulate.reuse_buffers(fn, set(names))
+    return A.to_source_text(fn.body)
+
+
+def test_loop_carried_accumulation_is_rewritten():
+    out = _run("def f(xs, n):\n"
+               "    d_w = 0\n"
+               "    for t in range(n):\n"
+               "        d_w = d_w + xs[t] * 2.0\n"
+               "    return d_w\n", ["d_w"])
+    assert "d_w += xs[t] * 2.0" in out
+
+
+def test_buffer_read_by_a_call_is_left_alone():
+    out = _run("def f(xs, n, keep):\n"
+               "    d_w = 0\n"
+               "    for t in range(n):\n"
+               "        d_w = d_w + xs[t]\n"
+               "        keep.append(d_w)\n"
+               "    return d_w\n", ["d_w"])
+    assert "+=" not in out
+
+
+def test_buffer_copied_to_another_name_is_left_alone():
+    out = _run("def f(xs, n):\n"
+               "    d_w = 0\n"
+               "    for t in range(n):\n"
+               "        d_w = d_w + xs[t]\n"
+               "        d_v = d_w\n"
+               "    return d_w, d_v\n", ["d_w", "d_v"])
+    assert "+=" not in out
+
+
+def test_arithmetic_reads_do_not_stop_it():
+    out = _run("def f(xs, n):\n"
+               "    d_w = 0\n"
+               "    for t in range(n):\n"
+               "        d_w = d_w + xs[t]\n"
+               "        d_v = -d_w * 2.0\n"
+               "    return d_w, d_v\n", ["d_w", "d_v"])
+    assert "d_w += xs[t]" in out
+
+
+def test_buffer_from_elsewhere_is_left_alone():
+    # before the loop d_w holds another adjoint's array: adding in place would change it
+    out = _run("def f(d_x, xs, n):\n"
+               "    d_w = d_x\n"
+               "    for t in range(n):\n"
+               "        d_w = d_w + xs[t]\n"
+               "    return d_w, d_x\n", ["d_w", "d_x"])
+    assert "+=" not in out
+
+
+def test_two_writers_in_one_loop_are_left_alone():
+    # the buffer the second statement finds was made by the first: its shape and dtype
+    # are the first's, which in-place addition would keep
+    out = _run("def f(a, b, n):\n"
+               "    d_w = 0\n"
+               "    for t in range(n):\n"
+               "        d_w = d_w + a[t]\n"
+               "        d_w = d_w + b[t]\n"
+               "    return d_w\n", ["d_w"])
+    assert "+=" not in out
+
+
+def test_only_adjoints_are_rewritten():
+    out = _run("def f(xs, n):\n"
+               "    s = 0\n"
+               "    for t in range(n):\n"
+               "        s = s + xs[t]\n"
+               "    return s\n", ["d_w"])
+    assert "+=" not in out
+
+
+def _hoisted(src):
+    fn = A.parse(src).body[0]
+    outer.hoist(fn, Namer({n.id for n in A.walk(fn) if isinstance(n, A.Name)}))
+    return A.to_source_text(fn.body)
+
+
+def test_outer_product_leaves_the_loop():
+    out = _hoisted("def f(hs, gs, n):\n"
+                   "    d_W = 0\n"
+                   "    for t in range(n):\n"
+                   "        h = hs[t]\n"
+                   "        g = gs[t]\n"
+                   "        d_W = d_W + h[:, None] * g\n"
+                   "    return d_W\n")
+    assert "d_W_terms.append((h, g))" in out
+    assert out.index("d_W_terms = []") < out.index("for t") < out.index("d_W = d_W + outer_sum(d_W_terms)")
+
+
+def test_outer_product_read_in_the_loop_stays():
+    out = _hoisted("def f(hs, gs, n):\n"
+                   "    d_W = 0\n"
+                   "    for t in range(n):\n"
+                   "        d_W = d_W + hs[t][:, None] * gs[t]\n"
+                   "        h = hs[t]\n"
+                   "        d_W = d_W + h[:, None] * gs[t]\n"
+                   "        s = d_W.sum()\n"
+                   "    return d_W\n")
+    assert "outer_sum" not in out
+
+
+def test_vector_updated_in_place_stays():
+    # the list would hold g, which `g += ...` changes before the sum is taken
+    out = _hoisted("def f(hs, gs, n):\n"
+                   "    d_W = 0\n"
+                   "    for t in range(n):\n"
+                   "        h = hs[t]\n"
+                   "        g = gs[t] * 1.0\n"
+                   "        d_W = d_W + h[:, None] * g\n"
+                   "        g += 1.0\n"
+                   "    return d_W\n")
+    assert "outer_sum" not in out
+
+
+def test_hoisted_from_the_outermost_loop_it_is_private_to():
+    out = _hoisted("def f(hs, gs, n):\n"
+                   "    d_W = 0\n"
+                   "    for i in range(n):\n"
+                   "        for t in range(n):\n"
+                   "            h = hs[t]\n"
+                   "            g = gs[i]\n"
+                   "            d_W = d_W + h[:, None] * g\n"
+                   "    return d_W\n")
+    assert out.index("d_W_terms = []") < out.index("for i")
+    assert out.index("outer_sum") > out.index("d_W_terms.append")
