@@ -86,7 +86,8 @@ class GradFunction:
                 raise ArgumentError(f"has_aux=True: {self.fn.__qualname__} must return a pair "
                                     f"(loss, aux), but returned {_describe(out)}")
             out, aux = out
-        if np.size(out) != 1 or (np.iscomplexobj(out) and not self.holomorphic):
+        if type(out) is not float and type(out) is not np.float64 and (
+                np.size(out) != 1 or (np.iscomplexobj(out) and not self.holomorphic)):
             raise ArgumentError(
                 f"{self.fn.__qualname__} returned {_describe(out)}; grad needs a real scalar output "
                 "(or holomorphic=True for a complex function that is complex-differentiable). "
@@ -107,9 +108,7 @@ class GradFunction:
             raw = c.backward(tape, [seed, 0] if self.has_aux else seed)
         if len(self.wrt) == 1:
             raw = (raw,)
-        grads = tuple(runtime.distinct([runtime.as_grad(g, v) for g, v in zip(raw, inputs)]))
-        if not self.holomorphic:            # carried cotangents -> PyTorch's convention
-            grads = runtime.conj_complex(grads)
+        grads = runtime.finish_grads(raw, inputs, conj=not self.holomorphic)
         result = grads[0] if self.single else grads
         if self.with_value:
             return ((out, aux), result) if self.has_aux else (out, result)

@@ -22,7 +22,7 @@ from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import accumulate, adjoints, copyprop, deadcode, leftovers, outer, renest, simplify, tape
+from .optimize import accumulate, adjoints, copyprop, deadcode, einsum, leftovers, outer, renest, simplify, tape
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -219,7 +219,7 @@ def _kind_hints(info):
 
 
 PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "copyprop", "deadcode",
-          "hoist-outer", "in-place-add", "renest")
+          "hoist-outer", "in-place-add", "renest", "plan-einsum")
 
 
 def options_from_env():
@@ -264,6 +264,8 @@ def optimize_pair(forward, backward, namer, off=frozenset()):
         outer.hoist(backward, namer)
     if on["in-place-add"]:
         accumulate.reuse_buffers(backward, adjoint_names)
+    if on["plan-einsum"]:
+        einsum.plan(forward)
     if on["renest"]:
         keep = {n.id for n in A.walk(backward) if isinstance(n, A.Name)} | _pushed(forward)
         renest.renest(forward, namer.temps, keep)

@@ -85,8 +85,7 @@ class Pullback:
         raw = self._compiled.backward(self._tape, cotangent)
         if len(self._names) == 1:
             raw = (raw,)
-        grads = tuple(runtime.distinct([runtime.as_grad(g, self._values[n])
-                                        for g, n in zip(raw, self._names)]))
+        grads = runtime.finish_grads(raw, [self._values[n] for n in self._names], conj=False)
         return grads[0] if self._single else grads
 
     def __repr__(self):

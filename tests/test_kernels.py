@@ -266,3 +266,34 @@ def test_gradients_never_share_memory():
     _, pullback = srcgrad.vjp(add_both, np.ones(3), np.ones(3), wrt=(0, 1))
     px, py = pullback(1.0)
     assert not np.shares_memory(px, py) and (px == 1.0).all() and (py == 1.0).all()
+
+
+# --- two-operand einsum in the forward sweep ---------------------------------------------------
+
+def implicit_einsum(a, b):
+    return np.sum(np.einsum("ij,jk", a, b) ** 2)
+
+
+def test_forward_sweep_plans_two_operand_einsum():
+    args, _ = _random_args("batched_einsum", np.random.default_rng(1))
+    forward = srcgrad.source(batched_einsum, (0, 1)).split("def batched_einsum_backward")[0]
+    assert "contract('kij,nkj->nki', L, v)" in forward
+    value, _ = srcgrad.value_and_grad(batched_einsum, (0, 1))(*args)
+    np.testing.assert_allclose(value, batched_einsum(*args), rtol=1e-13)
+    for fn, wrt in ((implicit_einsum, (0, 1)), (three_operand_einsum, (0, 1, 2))):
+        assert "contract(" not in srcgrad.source(fn, wrt).split("_backward")[0]
+
+
+@pytest.mark.parametrize("operands", ["ints", "bools", "lists", "mixed"])
+def test_contract_hands_other_types_to_einsum(operands):
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(-3, 4, (3, 4)), rng.integers(-3, 4, (4, 2))
+    if operands == "bools":
+        a, b = a > 0, b > 0
+    elif operands == "lists":
+        a, b = a.tolist(), b.tolist()
+    elif operands == "mixed":
+        a = a.astype(float)
+    got, want = kernels.contract("ij,jk->ik", a, b), np.einsum("ij,jk->ik", a, b)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)

@@ -32,8 +32,13 @@ NUM, ARRAY, NUMERIC, LIST, TUPLE, DICT, UNKNOWN, BOTTOM = (
 SHAPE = "shape"             # an array's shape: a tuple of ints
 
 
+_RANKED = tuple(f"array:{n}" for n in range(33))     # the same string objects every call
+
+
 def array(ndim):
-    return ARRAY if ndim is None else f"array:{ndim}"
+    if ndim is None:
+        return ARRAY
+    return _RANKED[ndim] if ndim < len(_RANKED) else f"array:{ndim}"
 
 
 def ndim(kind):

@@ -384,11 +384,24 @@ def numpy_scalars(args):
     return tuple(np.float64(v) if type(v) is float else v for v in args)
 
 
+def finish_grads(raw, inputs, conj=True):
+    """The gradients handed back for adjoints `raw` of `inputs`: each converted by
+    `as_grad`, none sharing memory with another, and (conj) complex ones conjugated
+    from carried cotangents to PyTorch's convention."""
+    grads = distinct([as_grad(g, x) for g, x in zip(raw, inputs)])
+    for i, g in enumerate(grads):
+        if type(g) is not _ndarray or g.dtype.kind == "c":
+            return tuple(conj_complex(grads)) if conj else tuple(grads)
+    return tuple(grads)                   # all real arrays: nothing to conjugate
+
+
 def distinct(grads):
     """`grads` with any array that appears twice copied: one adjoint can serve two inputs
     (`x + y`), but the gradients handed back must not share memory."""
-    seen = set()
     out = list(grads)
+    if len(out) == 1:
+        return out
+    seen = set()
     for i, g in enumerate(out):
         if type(g) is _ndarray:
             if id(g) in seen:

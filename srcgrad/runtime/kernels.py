@@ -93,6 +93,9 @@ _PLANS = {}
 
 def contract(spec, a, b):
     """np.einsum(spec, a, b) for explicit subscripts ("ij,jk->ik"), as one batched matmul."""
+    if type(a) is not _ndarray or type(b) is not _ndarray or a.dtype.kind not in "fc" \
+            or b.dtype.kind not in "fc":
+        return np.einsum(spec, a, b)            # sums of integers or booleans keep einsum's types
     key = (spec, a.shape, b.shape)
     plan = _PLANS.get(key)
     if plan is None:
