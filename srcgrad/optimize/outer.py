@@ -4,7 +4,7 @@ The matrix-vector templates add `a[:, None] * b` to a matrix's adjoint, so a
 loop over time steps computes an outer product and a matrix addition per step.
 When that adjoint is touched nowhere else in the loop, `hoist(fn, namer)` has
 the loop collect the pairs instead and adds them up after it, as one product of
-the stacked vectors (runtime `outer_sum`):
+the stacked vectors (`outer_sum` in runtime/kernels.py):
 
     d_W_terms = []
     for t in reversed(range(n)):
@@ -17,8 +17,8 @@ updated in place anywhere (`+=`, an in-place helper) is left as it is.
 """
 
 from .. import astlib as A
-from .. import runtime
 from ..analysis import flow
+from ..runtime import kernels
 from .adjoints import MUTATING
 
 
@@ -107,5 +107,5 @@ def _block(stmts, mutated, namer):
 
 def _helper():
     node = A.name("outer_sum")
-    A.set_anno(node, "global", runtime.outer_sum)
+    A.set_anno(node, "global", kernels.outer_sum)
     return node

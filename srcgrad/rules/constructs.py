@@ -6,7 +6,7 @@ of its construct (a subscript read is a call of "getitem", and so on).
 
 from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
 from .registry import d, first_array, forward, method, reverse, t, unrolled
-from ..runtime.ops import append_tangent, fit, fit_update, item_tangent, set_at
+from ..runtime.ops import append_tangent, fit_update, item_tangent, set_at
 
 
 GETITEM = "getitem"

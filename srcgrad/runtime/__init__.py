@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .kernels import outer_sum, scatter_rows, spread, sum_axes
+from .kernels import scatter_rows, spread, sum_axes
 
 SHAPE_ONLY = {}
 
@@ -389,7 +389,7 @@ def finish_grads(raw, inputs, conj=True):
     `as_grad`, none sharing memory with another, and (conj) complex ones conjugated
     from carried cotangents to PyTorch's convention."""
     grads = distinct([as_grad(g, x) for g, x in zip(raw, inputs)])
-    for i, g in enumerate(grads):
+    for g in grads:
         if type(g) is not _ndarray or g.dtype.kind == "c":
             return tuple(conj_complex(grads)) if conj else tuple(grads)
     return tuple(grads)                   # all real arrays: nothing to conjugate

@@ -15,6 +15,7 @@ from .kernels import contract, spread
 
 _ndarray = np.ndarray
 
+
 def _unbatched(g, x, y):
     """True when `x @ y` is a plain matrix or vector product of arrays: no batch axes,
     no broadcasting, so each adjoint is a single product."""
