@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 import accumulate_functions as F
+from specialized import assert_matches_differences, source_for
 import srcgrad
 from srcgrad import astlib as A
-from srcgrad import pipeline
-from srcgrad.analysis.kinds import of_value
 from srcgrad.naming import Namer
 from srcgrad.optimize import accumulate, outer
 
@@ -33,13 +32,6 @@ def _args(fn, rng):
     return args
 
 
-def _source(fn, args, off=()):
-    names = list(inspect.signature(fn).parameters)
-    kinds = {p: of_value(a) for p, a in zip(names, args)}
-    wrt = [p for p, a in zip(names, args) if not isinstance(a, int)]
-    return pipeline.compile_split(fn, wrt, kinds, {"disable": tuple(off)} if off else {}).source
-
-
 FUNCTIONS = [F.recurrent, F.weight_used_twice, F.nested_loops, F.branch_in_loop,
              F.kept_in_a_list, F.number_updated_by_array, F.scaled_in_place]
 
@@ -47,14 +39,11 @@ FUNCTIONS = [F.recurrent, F.weight_used_twice, F.nested_loops, F.branch_in_loop,
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("seed", range(3))
 def test_gradient_matches_finite_differences(fn, seed):
-    args = _args(fn, np.random.RandomState(seed))
-    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
-    report = srcgrad.check_grad(fn, *args, wrt=wrt)
-    assert report.ok, str(report)
+    assert_matches_differences(fn, _args(fn, np.random.RandomState(seed)))
 
 
 def _backward(fn, args, off=()):
-    return _source(fn, args, off).split(f"def {fn.__name__}_backward")[1]
+    return source_for(fn, args, off).split(f"def {fn.__name__}_backward")[1]
 
 
 def test_recurrent_weights_sum_after_the_loop():
@@ -96,7 +85,7 @@ def test_repeated_calls_do_not_share_buffers():
 def test_hessian_through_accumulating_backward():
     args = _args(F.nested_loops, np.random.RandomState(2))
     w, xs = args
-    assert "d_w += " in _source(F.nested_loops, args)
+    assert "d_w += " in source_for(F.nested_loops, args)
     H = srcgrad.hessian(F.nested_loops, wrt=0)(w, xs)
     g = srcgrad.grad(F.nested_loops, wrt=0)
     eps = 1e-6

@@ -7,7 +7,7 @@ import pytest
 
 import recompute_functions as R
 import srcgrad
-from srcgrad.analysis.kinds import of_value
+from specialized import assert_matches_differences, source_for
 
 FUNCTIONS = [R.products, R.operand_changes_in_between, R.read_inside_a_branch,
              R.quotient_and_difference, R.arrays_are_not_recomputed, R.sum_of_two_changing,
@@ -29,14 +29,6 @@ def _args(fn, rng):
     return out
 
 
-def _source(fn, args, off=False):
-    names = list(inspect.signature(fn).parameters)
-    kinds = {p: of_value(a) for p, a in zip(names, args)}
-    from srcgrad import pipeline
-    wrt = [p for p, a in zip(names, args) if not isinstance(a, int)]
-    return pipeline.compile_split(fn, wrt, kinds, {"disable": ("recompute",)} if off else {}).source
-
-
 def _pushes(src):
     return sum(line.strip().startswith("push(") for line in src.splitlines())
 
@@ -44,23 +36,20 @@ def _pushes(src):
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("seed", range(3))
 def test_gradient_matches_finite_differences(fn, seed):
-    args = _args(fn, np.random.RandomState(seed))
-    wrt = tuple(i for i, a in enumerate(args) if not isinstance(a, int))
-    report = srcgrad.check_grad(fn, *args, wrt=wrt)
-    assert report.ok, str(report)
+    assert_matches_differences(fn, _args(fn, np.random.RandomState(seed)))
 
 
 def test_scalar_loop_saves_two_floats_per_iteration():
     args = [0.3, 10]
-    src = _source(R.products, args)
+    src = source_for(R.products, args)
     assert _pushes(src) == 2, src
     assert "_t6 = x * y" in src.split("def products_backward")[1]
-    assert _pushes(_source(R.products, args, off=True)) == 3
+    assert _pushes(source_for(R.products, args, off=["recompute"])) == 3
 
 
 def test_changed_operand_keeps_the_save():
     # `y * t` is read by the adjoint of `y = math.sin(y * t)`, where y is already the new value
-    backward = _source(R.operand_changes_in_between, [0.3, 10]).split("_backward(")[1]
+    backward = source_for(R.operand_changes_in_between, [0.3, 10]).split("_backward(")[1]
     assert "= y * t" not in backward
     assert "_t1 = x * y" in backward                   # x * y is still safe to recompute
 
@@ -68,18 +57,20 @@ def test_changed_operand_keeps_the_save():
 def test_no_save_is_traded_for_another():
     # recomputing `y + w` would need y saved in its place: nothing changes
     args = [0.3, 2.0, 10]
-    assert _source(R.sum_of_two_changing, args) == _source(R.sum_of_two_changing, args, off=True)
+    assert source_for(R.sum_of_two_changing, args) == \
+        source_for(R.sum_of_two_changing, args, off=["recompute"])
 
 
 def test_read_across_a_branch_keeps_the_save():
     args = [0.3, 10]
-    assert _source(R.read_inside_a_branch, args) == _source(R.read_inside_a_branch, args, off=True)
+    assert source_for(R.read_inside_a_branch, args) == \
+        source_for(R.read_inside_a_branch, args, off=["recompute"])
 
 
 def test_arrays_keep_their_saves():
     args = [np.ones(3), 10]
-    assert _source(R.arrays_are_not_recomputed, args) == \
-        _source(R.arrays_are_not_recomputed, args, off=True)
+    assert source_for(R.arrays_are_not_recomputed, args) == \
+        source_for(R.arrays_are_not_recomputed, args, off=["recompute"])
 
 
 def test_tape_is_smaller_and_the_numbers_identical():

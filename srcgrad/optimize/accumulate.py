@@ -63,7 +63,8 @@ def _escapes(node):
 
 def _step(st, state, names):
     """State after a simple statement: who holds a private buffer."""
-    state = {n: s for n, s in state.items() if n not in _escapes(_reads(st))}
+    escaped = _escapes(_reads(st))
+    state = {n: s for n, s in state.items() if n not in escaped}
     target = _accumulation(st, names)
     defs = set(flow.defs(st))
     for n in defs:
