@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .kernels import scatter_rows, spread, sum_axes
+from .kernels import dtype_of, scatter_rows, spread, sum_axes
 
 SHAPE_ONLY = {}
 
@@ -172,6 +172,8 @@ def zeros_list(x):
 
 def add(a, b):
     """a + b for adjoints of any structure; 0 is the identity."""
+    if type(a) is _ndarray and type(b) is _ndarray:
+        return a + b
     if _zero(a) or a is None:
         return b
     if _zero(b) or b is None:
@@ -223,7 +225,8 @@ def add_at(acc, x, index, g):
         if type(acc) is _ndarray and not acc.flags.writeable:
             acc = acc.copy()        # a broadcast tangent: never update the array it views
         if _zero(acc):
-            acc = np.zeros(np.shape(x), np.result_type(grad_dtype(x), getattr(g, "dtype", float)))
+            dx, dg = grad_dtype(x), dtype_of(g)
+            acc = np.zeros(np.shape(x), dx if dx is dg else np.result_type(dx, dg))
         elif np.iscomplexobj(g) and not np.iscomplexobj(acc):
             acc = acc.astype(np.result_type(acc, g))
         if _is_basic_index(index):

@@ -19,11 +19,29 @@ _ndarray = np.ndarray
 # Below this many elements a filled copy is cheaper than a broadcast view.
 SMALL = 8192
 
+_F64 = np.dtype(np.float64)
+
+
+def dtype_of(v):
+    """np.result_type(v) for one value; NumPy's dispatch costs a microsecond or more."""
+    dt = getattr(v, "dtype", None)
+    if dt is not None:
+        return dt
+    return _F64 if type(v) is float else np.result_type(v)
+
+
+def float_type(*values):
+    """np.result_type(*values, float): at least float64, complex if any value is."""
+    dts = [dtype_of(v) for v in values]
+    if all(dt is _F64 for dt in dts):
+        return _F64
+    return np.result_type(*dts, float)
+
 
 def spread(g, shape):
     """`g` broadcast to `shape`: a fresh array when small, a read-only view otherwise."""
     if math.prod(shape) <= SMALL:
-        out = np.empty(shape, np.result_type(g))
+        out = np.empty(shape, dtype_of(g))
         out[...] = g
         return out
     return np.broadcast_to(g, shape)

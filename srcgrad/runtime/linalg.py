@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import _zero, keep_reduced, unbroadcast
+from .kernels import float_type
 from .ops import tie_split
 
 _ndarray = np.ndarray
@@ -316,7 +317,7 @@ def convolve_grad(g, a, v, mode="full", which=0, flipped=False):
         off = (min(n, m) - 1) // 2
     else:
         off = n // 2
-    G = np.zeros(full, dtype=np.result_type(g, float))
+    G = np.zeros(full, dtype=float_type(g))
     G[off:off + np.size(g)] = g
     w = np.asarray(v)[::-1] if flipped else np.asarray(v)
     if which == 0:

@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
-from .kernels import contract, spread
+from .kernels import contract, float_type, spread
 
 _ndarray = np.ndarray
 
@@ -225,13 +225,13 @@ def tile_grad(g, x, reps):
 def repeat_grad(g, x, repeats, axis=None):
     x = np.asarray(x)
     if axis is None:
-        flat = np.zeros(x.size, dtype=np.result_type(g, float))
+        flat = np.zeros(x.size, dtype=float_type(g))
         idx = np.repeat(np.arange(x.size), repeats)
         np.add.at(flat, idx, np.ravel(g))
         return flat.reshape(x.shape)
     ax = axis % x.ndim
     idx = np.repeat(np.arange(x.shape[ax]), repeats)
-    out = np.zeros(x.shape, dtype=np.result_type(g, float))
+    out = np.zeros(x.shape, dtype=float_type(g))
     moved = np.moveaxis(out, ax, 0)
     np.add.at(moved, idx, np.moveaxis(np.asarray(g), ax, 0))
     return out
@@ -241,7 +241,7 @@ def repeat_grad(g, x, repeats, axis=None):
 @zero_passes
 def take_grad(g, x, indices, axis=None):
     x_shape = np.shape(x)
-    out = np.zeros(x_shape, dtype=np.result_type(g, float))
+    out = np.zeros(x_shape, dtype=float_type(g))
     if axis is None:
         flat = out.reshape(-1)
         np.add.at(flat, np.ravel(indices), np.ravel(g))
@@ -258,7 +258,7 @@ def diag_grad(g, x, k=0):
     if np.ndim(x) == 1:
         return np.diagonal(g, offset=k).copy()
     n, m = np.shape(x)
-    out = np.zeros((n, m), dtype=np.result_type(g, float))
+    out = np.zeros((n, m), dtype=float_type(g))
     i = np.arange(len(g))
     rows, cols = (i, i + k) if k >= 0 else (i - k, i)
     out[rows, cols] = g
@@ -505,7 +505,7 @@ def set_at(acc, x, index, v):
     if _zero(acc):
         if _zero(v):
             return 0
-        acc = np.zeros(np.shape(x), np.result_type(x, v, float))
+        acc = np.zeros(np.shape(x), float_type(x, v))
     elif not _zero(v) and np.iscomplexobj(v) and not np.iscomplexobj(acc):
         acc = acc.astype(np.result_type(acc, v))
     acc[index] = 0 if _zero(v) else v

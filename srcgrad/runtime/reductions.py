@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
+from .kernels import float_type
 from .ops import cumprod_grad, cumprod_tangent, diff_grad, prod_grad, reverse_cumsum, tie_split
 
 _ndarray = np.ndarray
@@ -32,7 +33,7 @@ def scatter_flat(g, x, index_map):
         return 0
     idx = np.ravel(index_map)
     keep = idx >= 0
-    out = np.zeros(np.size(x), dtype=np.result_type(g, float))
+    out = np.zeros(np.size(x), dtype=float_type(g))
     np.add.at(out, idx[keep], np.ravel(np.broadcast_to(g, np.shape(index_map)))[keep])
     return out.reshape(np.shape(x))
 
@@ -463,7 +464,7 @@ def diagonal_grad(g, x, offset=0, axis1=0, axis2=1):
     shape = np.shape(x)
     a1, a2 = axis1 % len(shape), axis2 % len(shape)
     rest = [s for i, s in enumerate(shape) if i not in (a1, a2)]
-    out = np.zeros(tuple(rest) + (shape[a1], shape[a2]), dtype=np.result_type(g, float))
+    out = np.zeros(tuple(rest) + (shape[a1], shape[a2]), dtype=float_type(g))
     i = np.arange(np.shape(g)[-1])
     rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
     out[..., rows, cols] = g

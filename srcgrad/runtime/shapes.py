@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import _zero, shape_only, sum_to, unbroadcast, zero_passes
+from .kernels import float_type
 from .ops import _filled, split_like
 from .reductions import filled, index_map, items_grad, scatter_flat
 
@@ -228,7 +229,7 @@ def take_along_axis_grad(g, x, indices, axis=-1):
         return 0
     if axis is None:
         return scatter_flat(g, x, np.asarray(indices))
-    out = np.zeros(np.shape(x), dtype=np.result_type(g, float))
+    out = np.zeros(np.shape(x), dtype=float_type(g))
     ax = axis % np.ndim(x)
     idx = np.asarray(indices)
     grid = list(np.ix_(*[np.arange(n) for n in idx.shape]))
