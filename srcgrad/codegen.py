@@ -56,22 +56,33 @@ def _comment(text):
     return A.expr_stmt(A.const(_MARK + text))
 
 
-class _NegativeConstants(ast.NodeTransformer):
+def _negative(v):
+    return isinstance(v, (int, float, complex)) and not isinstance(v, bool) and \
+        math.copysign(1.0, v.real if isinstance(v, complex) else v) < 0
+
+
+def _unary_minus(node):
+    return ast.copy_location(ast.UnaryOp(ast.USub(), ast.Constant(-node.value)), node)
+
+
+def _parenthesize_negatives(tree):
     """A folded negative constant prints as `-1.25`, which binds looser than `**` and
     attribute access; as `-(1.25)` (a unary minus) the printer parenthesizes it where needed."""
-
-    def visit_Constant(self, node):
-        v = node.value
-        if isinstance(v, (int, float, complex)) and not isinstance(v, bool) and \
-                math.copysign(1.0, v.real if isinstance(v, complex) else v) < 0:
-            return ast.copy_location(ast.UnaryOp(ast.USub(), ast.Constant(-v)), node)
-        return node
+    for node in A.walk(tree):
+        for field in node._fields:
+            v = getattr(node, field, None)
+            if type(v) is ast.Constant and _negative(v.value):
+                setattr(node, field, _unary_minus(v))
+            elif type(v) is list:
+                for i, x in enumerate(v):
+                    if type(x) is ast.Constant and _negative(x.value):
+                        v[i] = _unary_minus(x)
+    return tree
 
 
 def to_source(nodes, header=()):
     """Source text for a list of function trees, with `header` comment lines on top."""
-    module = _NegativeConstants().visit(A.to_python_ast(A.module(nodes)))
-    ast.fix_missing_locations(module)
+    module = _parenthesize_negatives(A.to_python_ast(A.module(nodes)))
     text = astor.to_source(module, indent_with=" " * 4)
     lines = []
     for line in text.splitlines():
