@@ -22,7 +22,8 @@ from .analysis import activity, aliases, flow, kinds as K
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import accumulate, adjoints, copyprop, deadcode, einsum, leftovers, outer, renest, simplify, tape
+from .optimize import (accumulate, adjoints, copyprop, deadcode, einsum, leftovers, negation, outer, renest,
+                       simplify, tape)
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -218,8 +219,8 @@ def _kind_hints(info):
     return {n: k for n, k in hints.items() if n in names}
 
 
-PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "copyprop", "deadcode",
-          "hoist-outer", "in-place-add", "renest", "plan-einsum")
+PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "negation", "copyprop",
+          "deadcode", "hoist-outer", "in-place-add", "renest", "plan-einsum")
 
 
 def options_from_env():
@@ -258,6 +259,8 @@ def optimize_pair(forward, backward, namer, off=frozenset()):
             deadcode.eliminate(backward, returned)
         if on["simplify"]:
             simplify.simplify(backward)
+        if on["negation"]:
+            negation.cancel(backward, bwd_locals)
     if on["deadcode"]:
         deadcode.eliminate(backward, returned)
     if on["hoist-outer"]:

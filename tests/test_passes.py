@@ -8,7 +8,7 @@ from srcgrad import pipeline
 
 SAMPLE = [c for c in CASES if c.id in {
     "model_mlp", "model_rnn", "model_scalar_loop", "model_scalar_loop_products", "lst_append_array", "call_nested_def_loop",
-    "model_euler_ode", "model_rosenbrock", "lst_fresh_list_each_iteration", "la_einsum"}]
+    "model_euler_ode", "model_rosenbrock", "lst_fresh_list_each_iteration", "la_einsum", "model_logistic"}]
 
 
 def _source(c, off):
@@ -30,7 +30,7 @@ def _name(c, w):
 
 
 def test_sample_is_present():
-    assert len(SAMPLE) == 10
+    assert len(SAMPLE) == 11
 
 
 @pytest.mark.parametrize("name", pipeline.PASSES)
