@@ -11,7 +11,9 @@ After `infer(fn, param_kinds, info)` every local variable maps to one of:
     unknown    anything else, or several of the above
 
 The analysis is flow-insensitive (one kind per variable, the join over all its
-assignments).  The compiler uses kinds to drop broadcasting bookkeeping between
+assignments).  A local list that is only built by `append` and read by index,
+`len` or NumPy also gets the join of its items' kinds, under the key
+`element_key(name)`, so `Qs[j]` after `Qs.append(np.diag(d) + L)` is `array:2`.  The compiler uses kinds to drop broadcasting bookkeeping between
 scalars, to pick template variants (plain `g @ y.T` for matrices, `math.cos`
 for scalars), and to choose `+` or a structure-aware add for adjoints; a wrong
 `num` would be a wrong gradient, so anything unsure is `numeric` or `unknown`.
@@ -169,6 +171,8 @@ def result_kind(p, kinds, info):
     key = rule.key
     if key == constructs.GETITEM:
         base = arg_kinds[0]
+        if base == LIST and isinstance(p.args[0], A.Name) and len(arg_kinds) > 1 and arg_kinds[1] == NUM:
+            return kinds.get(element_key(p.args[0].id), UNKNOWN)
         if base == SHAPE:
             index = arg_kinds[1] if len(arg_kinds) > 1 else UNKNOWN
             return NUM if index == NUM else UNKNOWN
@@ -220,6 +224,11 @@ def result_kind(p, kinds, info):
     if key in ("attribute:ndim", "attribute:size", np.ndim, np.size) and arg_kinds \
             and is_arith(arg_kinds[0]) and len(p.args) == 1:
         return NUM
+    if name == "reshape" and arg_kinds and is_arith(arg_kinds[0]):
+        return _reshaped(p, key)
+    if name == "diag" and mod.startswith("numpy") and arg_kinds and ndim(arg_kinds[0]) in (1, 2) \
+            and is_array(arg_kinds[0]) and len(p.args) == 1:
+        return array(3 - ndim(arg_kinds[0]))       # a vector's diagonal matrix, a matrix's diagonal
     if isinstance(key, str) and key.startswith(("method:", "attribute:")):
         if name in ("T", "transpose", "copy", "astype") and arg_kinds and is_array(arg_kinds[0]):
             return arg_kinds[0]
@@ -244,16 +253,83 @@ def result_kind(p, kinds, info):
     return UNKNOWN
 
 
+def _reshaped(p, key):
+    """Rank of x.reshape(a, b, ...) / np.reshape(x, (a, b)) when the new shape is spelled out."""
+    dims = p.args[1:] if isinstance(key, str) else p.args[1:2]
+    if len(dims) == 1 and isinstance(dims[0], A.Tuple):
+        dims = dims[0].elts
+    if dims and all(not isinstance(d, (A.Tuple, A.List, A.Starred)) for d in dims) and \
+            (len(dims) > 1 or isinstance(key, str) or A.is_const(dims[0])):
+        if len(dims) == 1 and not (A.is_const(dims[0]) and isinstance(dims[0].value, int)):
+            return NUMERIC          # x.reshape(shape) with shape a variable: any rank
+        return array(len(dims))
+    return NUMERIC
+
+
+def element_key(name):
+    """The kinds-table key of the items of list `name` (not a valid identifier, so no clash)."""
+    return name + "[]"
+
+
+def _item_lists(fn):
+    """Local lists whose items only `append` adds: assigned list displays, read by index,
+    `len`, or NumPy functions, and never passed anywhere else, aliased or changed otherwise."""
+    params = set(A.param_names(fn))
+    ok, bad = set(), set(params)
+
+    def visit(node, parent, grand):
+        if isinstance(node, (A.FunctionDef, A.Lambda)) and node is not fn:
+            bad.update(n.id for n in A.walk(node) if isinstance(n, A.Name))
+            return
+        if isinstance(node, A.Name):
+            _classify(node, parent, grand, ok, bad)
+        for child in A.iter_child_nodes(node):
+            visit(child, node, parent)
+
+    visit(fn, None, None)
+    return ok - bad
+
+
+def _classify(name, parent, grand, ok, bad):
+    n = name.id
+    if isinstance(name.ctx, A.Store):
+        assign = parent if isinstance(parent, A.Assign) else None
+        p = prim(assign) if assign is not None else None
+        if assign is not None and len(assign.targets) == 1 and assign.targets[0] is name and \
+                p is not None and p.target.kind != "copy" and getattr(p.target.rule, "key", None) == constructs.LIST:
+            ok.add(n)
+        else:
+            bad.add(n)
+        return
+    if isinstance(parent, A.Attribute) and parent.value is name:
+        if parent.attr == "append" and isinstance(grand, A.Call) and grand.func is parent:
+            return
+        bad.add(n)
+        return
+    if isinstance(parent, A.Subscript) and parent.value is name and isinstance(parent.ctx, A.Load):
+        return
+    if isinstance(parent, A.Call) and name in parent.args:
+        fn = A.anno(parent.func, "global")
+        p = prim(grand) if isinstance(grand, (A.Assign, A.Expr)) else None
+        if fn is None and p is not None and p.target.kind != "copy" and p.target.rule is not None:
+            fn = p.target.rule.key
+        module = getattr(fn, "__module__", None) or ""
+        if fn is len or module.startswith("numpy") or type(fn).__name__ == "ufunc":
+            return
+    bad.add(n)
+
+
 def infer(fn, param_kinds, info, pinned=None):
     """Kinds of fn's variables; `pinned` gives some outright (they are not inferred)."""
     pinned = pinned or {}
     kinds = {p: param_kinds.get(p, UNKNOWN) for p in A.param_names(fn)}
     kinds.update(pinned)
     stmts = flow.all_stmts(fn.body)
+    lists = _item_lists(fn)
     for _ in range(50):
         changed = False
         for st in stmts:
-            for name, kind in _stmt_kinds(st, kinds, info):
+            for name, kind in _stmt_kinds(st, kinds, info, lists):
                 if name in pinned:
                     continue
                 new = join(kinds.get(name, BOTTOM), kind)
@@ -265,10 +341,17 @@ def infer(fn, param_kinds, info, pinned=None):
     return {k: (UNKNOWN if v == BOTTOM else v) for k, v in kinds.items()}
 
 
-def _stmt_kinds(st, kinds, info):
+def _stmt_kinds(st, kinds, info, lists=()):
     p = prim(st)
     if isinstance(st, A.For):
         return [(n, NUM) for n in flow.defs(st)]
+    if p is not None and lists:
+        key = getattr(p.target.rule, "key", None) if p.target.kind != "copy" else None
+        if key == "method:append" and A.is_name(p.args[0]) and p.args[0].id in lists:
+            return [(element_key(p.args[0].id), atom_kind(p.args[1], kinds, info))]
+        if key == constructs.LIST and p.result in lists:
+            items = [(element_key(p.result), atom_kind(a, kinds, info)) for a in p.args]
+            return [(p.result, LIST)] + items
     if p is not None and p.result is not None:
         if isinstance(st, A.AugAssign):
             return [(p.result, _elementwise([atom_kind(a, kinds, info) for a in p.args]))]

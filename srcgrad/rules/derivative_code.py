@@ -11,7 +11,7 @@ stops with a NoTemplateError naming the helper rather than risk a wrong answer.
 from .. import runtime
 from ..runtime import add, add_at, unbroadcast
 from ..runtime import ops
-from ..runtime.ops import fit, fit_update, fresh, item_tangent
+from ..runtime.ops import fit, fit_update, fresh, item_tangent, matmul_grad_x, matmul_grad_y, tangent_matmul
 from .registry import d, forward, nondifferentiable, reverse, t
 
 
@@ -33,6 +33,18 @@ def fit_update_adjoint(z, tangent, x, y):
 @forward(ops.fit_update, shape=("x", "y"))
 def fit_update_tangent(z, tangent, x, y):
     t[z] += fit_update(t[tangent], x, y)
+
+
+@reverse(ops.tangent_matmul, name="tangent_matmul (a product of tangents)")
+def tangent_matmul_adjoint(z, a, b):
+    d[a] += matmul_grad_x(d[z], a, b)
+    d[b] += matmul_grad_y(d[z], a, b)
+
+
+@forward(ops.tangent_matmul)
+def tangent_matmul_tangent(z, a, b):
+    t[z] += tangent_matmul(t[a], b)
+    t[z] += tangent_matmul(a, t[b])
 
 
 @reverse(ops.fresh, name="fresh (private copy)")

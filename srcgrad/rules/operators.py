@@ -5,7 +5,7 @@ import operator
 import numpy as np
 
 from ..runtime import unbroadcast
-from ..runtime.ops import fit, matmul_grad_x, matmul_grad_y, pow_grad_exponent
+from ..runtime.ops import fit, matmul_grad_x, matmul_grad_y, pow_grad_exponent, tangent_matmul
 from .registry import d, forward, nondifferentiable, ranks, reverse, t
 
 # d is the adjoint marker of the template language; templates are parsed, never run.
@@ -139,8 +139,8 @@ def pos_tangent(z, x):
 
 @forward(operator.matmul, np.matmul)
 def matmul_tangent(z, x, y):
-    t[z] += t[x] @ y
-    t[z] += x @ t[y]
+    t[z] += tangent_matmul(t[x], y)     # a tangent may be the 0 that stands for zero
+    t[z] += tangent_matmul(x, t[y])
 
 
 nondifferentiable(

@@ -486,6 +486,15 @@ def fit_update(tangent, x, y):
     return tangent if np.shape(tangent) == shape else np.broadcast_to(tangent, shape)
 
 
+def tangent_matmul(a, b):
+    """a @ b in tangent code, where a factor may be the number 0 standing for a zero
+    tangent (or its transpose, a 0-d array): matmul takes no scalars, so only such a
+    stand-in can be one, and the product is zero."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return 0
+    return a @ b
+
+
 def fresh(tangent):
     """A private copy of a tangent that will be updated in place."""
     if type(tangent) is _ndarray:
