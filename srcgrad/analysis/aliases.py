@@ -73,10 +73,21 @@ def analyze(fn, kinds, varied, useful, info):
         if p is None:
             if A.anno(st, "mutates"):
                 events.append((st, pos, A.anno(st, "mutates"), "array"))
+            elif A.anno(st, "opaque"):          # a call kept as written, for its effects
+                for call in A.walk(st):
+                    obj = _called_function(call, info)
+                    if obj is not None:
+                        for arg in _changed_arguments(obj, call.args, {k.arg: k.value for k in call.keywords}):
+                            if kinds.get(arg) != NUM:
+                                events.append((st, pos, arg, "argument"))
             continue
         names = [a.id for a in p.args if isinstance(a, A.Name)]
         t = p.target
         key = t.rule.key if t.kind == "rule" and t.rule is not None else None
+        if t.kind in ("user", "lifted"):
+            for arg in _changed_arguments(t.obj, p.args, p.keywords):
+                if kinds.get(arg) != NUM:
+                    events.append((st, pos, arg, "argument"))
         if t.kind == "copy" and p.result and names:
             full.union(p.result, names[0])
             copies.union(p.result, names[0])
@@ -104,6 +115,11 @@ def analyze(fn, kinds, varied, useful, info):
         return result
     live = flow.live_after(fn.body, set())
     for st, pos, x, kind in events:
+        if kind == "argument":
+            _check_argument_change(st, x, copies.members(x), live.get(id(st), set()),
+                                   useful, varied, info)
+            result.mutations.append((pos, copies.members(x) | {x}))
+            continue
         group = full.members(x) if kind == "array" else copies.members(x)
         group = {n for n in group if kinds.get(n) != NUM}
         result.mutations.append((pos, group | {x}))
@@ -118,3 +134,109 @@ def analyze(fn, kinds, varied, useful, info):
                     hint=f"hint: make `{y}` a copy where it is created (e.g. `{y} = ....copy()`), "
                          "or build a new array instead of updating in place")
     return result
+
+
+# --- changes a called function makes to its arguments ------------------------------------------
+
+_MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+                     "update", "setdefault", "popitem", "fill", "resize", "put", "itemset",
+                     "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
+
+
+def _check_argument_change(st, x, copies, after, useful, varied, info):
+    """A called function changes argument `x` in place: the caller's reverse sweep cannot
+    see that change, so it is an error when `x` (or a copy of its name) is read afterwards."""
+    seen_after = sorted(n for n in copies | {x} if n in after and n in useful)
+    involved = {n.id for n in A.walk(st) if isinstance(n, A.Name)}
+    p = prim(st)
+    label = p.target.label if p is not None else next(
+        (c.func.id for c in A.walk(st) if isinstance(c, A.Call) and isinstance(c.func, A.Name)), "the function")
+    if seen_after and involved & varied:
+        origin = A.anno(st, "origin") or st
+        raise InPlaceError(
+            f"`{label}` changes its argument `{x}` in place, and `{seen_after[0]}` is used "
+            "afterwards; srcgrad cannot follow gradients through changes a called function makes "
+            "to its arguments", info.filename, getattr(origin, "lineno", None),
+            getattr(origin, "col_offset", None),
+            hint=f"hint: return the new value from `{label}` and assign it here")
+
+
+def _called_function(node, info):
+    """The user function a Call node of unnormalized code calls, when its name says so."""
+    from ..parse import is_user_function
+    if not isinstance(node, A.Call) or not isinstance(node.func, A.Name):
+        return None
+    obj = info.globals.get(node.func.id)
+    return obj if is_user_function(obj) else None
+
+
+def _changed_arguments(obj, args, keywords):
+    """Names passed to the user function `obj` that it may change in place."""
+    changed = _changed_params(obj, 3)
+    if not changed:
+        return []
+    tree = _tree_of(obj)
+    params = A.param_names(tree) if tree is not None else []
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, A.Name) and i < len(params) and params[i] in changed:
+            out.append(a.id)
+    for k, a in keywords.items():
+        if isinstance(a, A.Name) and k in changed:
+            out.append(a.id)
+    return out
+
+
+def _tree_of(obj):
+    info = getattr(obj, "info", None)           # a lifted nested function
+    if info is not None:
+        return info.tree
+    try:
+        from ..source import read_source
+        return read_source(obj).tree
+    except Exception:                            # no source: nothing to look at here
+        return None
+
+
+def _changed_params(obj, depth):
+    """Parameters of `obj` that its body may change in place (a syntactic over-estimate)."""
+    tree = _tree_of(obj)
+    if tree is None:
+        return set()
+    params = set(A.param_names(tree))
+    out = set()
+    for node in A.walk(tree):
+        if isinstance(node, (A.Assign, A.AugAssign)):
+            targets = node.targets if isinstance(node, A.Assign) else [node.target]
+            for t in targets:
+                if isinstance(node, A.AugAssign) and isinstance(t, A.Name):
+                    out.add(t.id)
+                for sub in A.walk(t):
+                    if isinstance(sub, (A.Subscript, A.Attribute)) and isinstance(sub.ctx, A.Store):
+                        root = _root(sub)
+                        if root:
+                            out.add(root)
+        elif isinstance(node, A.Call):
+            func = node.func
+            if isinstance(func, A.Attribute) and func.attr in _MUTATING_METHODS:
+                root = _root(func.value)
+                if root:
+                    out.add(root)
+            for kw in node.keywords:
+                if kw.arg == "out":
+                    out.update(n.id for n in A.walk(kw.value) if isinstance(n, A.Name))
+            if depth > 0 and isinstance(func, A.Name):
+                callee = getattr(obj, "__globals__", {}).get(func.id)
+                if callable(callee) and callee is not obj and hasattr(callee, "__code__"):
+                    inner = _changed_params(callee, depth - 1)
+                    inner_params = A.param_names(_tree_of(callee)) if inner else []
+                    for i, a in enumerate(node.args):
+                        if isinstance(a, A.Name) and i < len(inner_params) and inner_params[i] in inner:
+                            out.add(a.id)
+    return out & params
+
+
+def _root(node):
+    while isinstance(node, (A.Subscript, A.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, A.Name) else None
