@@ -81,6 +81,17 @@ def changed_copy(x):
     return np.sum(b * b)
 
 
+def _accumulate(s, v):
+    s += v * v                         # on a number this rebinds s: the caller's s is untouched
+    return s
+
+
+def number_updated_in_a_helper(x):
+    s = x[0] * 1.0
+    t = _accumulate(s, x[1])
+    return s * t + x[2]
+
+
 def changed_but_not_read_again(x):
     a = np.zeros(3)
     _set_first(a, x[1])
@@ -105,7 +116,8 @@ def test_reading_a_changed_argument_is_an_error(fn, line_of):
     assert f"test_argument_changes.py:{row}:" in text
 
 
-@pytest.mark.parametrize("fn", [only_the_result_is_read, changed_copy, changed_but_not_read_again],
+@pytest.mark.parametrize("fn", [only_the_result_is_read, changed_copy, changed_but_not_read_again,
+                                number_updated_in_a_helper],
                          ids=lambda f: f.__name__)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_changes_the_caller_never_reads_are_differentiated(fn, seed):

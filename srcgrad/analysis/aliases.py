@@ -21,7 +21,7 @@ from ..errors import InPlaceError
 from ..normalize import prim
 from ..rules import constructs
 from . import flow
-from .kinds import DICT, LIST, NUM
+from .kinds import DICT, LIST, NUM, is_array
 
 
 class _UnionFind:
@@ -77,17 +77,16 @@ def analyze(fn, kinds, varied, useful, info):
                 for call in A.walk(st):
                     obj = _called_function(call, info)
                     if obj is not None:
-                        for arg in _changed_arguments(obj, call.args, {k.arg: k.value for k in call.keywords}):
-                            if kinds.get(arg) != NUM:
-                                events.append((st, pos, arg, "argument"))
+                        keywords = {k.arg: k.value for k in call.keywords}
+                        for arg in _changed_arguments(obj, call.args, keywords, kinds):
+                            events.append((st, pos, arg, "argument"))
             continue
         names = [a.id for a in p.args if isinstance(a, A.Name)]
         t = p.target
         key = t.rule.key if t.kind == "rule" and t.rule is not None else None
         if t.kind in ("user", "lifted"):
-            for arg in _changed_arguments(t.obj, p.args, p.keywords):
-                if kinds.get(arg) != NUM:
-                    events.append((st, pos, arg, "argument"))
+            for arg in _changed_arguments(t.obj, p.args, p.keywords, kinds):
+                events.append((st, pos, arg, "argument"))
         if t.kind == "copy" and p.result and names:
             full.union(p.result, names[0])
             copies.union(p.result, names[0])
@@ -170,19 +169,23 @@ def _called_function(node, info):
     return obj if is_user_function(obj) else None
 
 
-def _changed_arguments(obj, args, keywords):
-    """Names passed to the user function `obj` that it may change in place."""
-    changed = _changed_params(obj, 3)
-    if not changed:
+def _changed_arguments(obj, args, keywords, kinds):
+    """Names passed to the user function `obj` that it may change in place.
+
+    `a += b` on a parameter changes the caller's object only when that is an array
+    or a list (on a number it rebinds), so it counts for arguments of those kinds."""
+    changed, augmented = _changed_params(obj, 3)
+    if not (changed or augmented):
         return []
     tree = _tree_of(obj)
     params = A.param_names(tree) if tree is not None else []
+    passed = [(params[i], a) for i, a in enumerate(args) if i < len(params)] + list(keywords.items())
     out = []
-    for i, a in enumerate(args):
-        if isinstance(a, A.Name) and i < len(params) and params[i] in changed:
-            out.append(a.id)
-    for k, a in keywords.items():
-        if isinstance(a, A.Name) and k in changed:
+    for param, a in passed:
+        if not isinstance(a, A.Name):
+            continue
+        kind = kinds.get(a.id)
+        if param in changed and kind != NUM or param in augmented and (is_array(kind) or kind == LIST):
             out.append(a.id)
     return out
 
@@ -199,18 +202,19 @@ def _tree_of(obj):
 
 
 def _changed_params(obj, depth):
-    """Parameters of `obj` that its body may change in place (a syntactic over-estimate)."""
+    """(parameters `obj`'s body may change in place, parameters it applies `op=` to):
+    a syntactic over-estimate, following calls of other functions `depth` deep."""
     tree = _tree_of(obj)
     if tree is None:
-        return set()
+        return set(), set()
     params = set(A.param_names(tree))
-    out = set()
+    out, augmented = set(), set()
     for node in A.walk(tree):
         if isinstance(node, (A.Assign, A.AugAssign)):
             targets = node.targets if isinstance(node, A.Assign) else [node.target]
             for t in targets:
                 if isinstance(node, A.AugAssign) and isinstance(t, A.Name):
-                    out.add(t.id)
+                    augmented.add(t.id)
                 for sub in A.walk(t):
                     if isinstance(sub, (A.Subscript, A.Attribute)) and isinstance(sub.ctx, A.Store):
                         root = _root(sub)
@@ -228,12 +232,15 @@ def _changed_params(obj, depth):
             if depth > 0 and isinstance(func, A.Name):
                 callee = getattr(obj, "__globals__", {}).get(func.id)
                 if callable(callee) and callee is not obj and hasattr(callee, "__code__"):
-                    inner = _changed_params(callee, depth - 1)
-                    inner_params = A.param_names(_tree_of(callee)) if inner else []
+                    inner, inner_aug = _changed_params(callee, depth - 1)
+                    inner_params = A.param_names(_tree_of(callee)) if inner or inner_aug else []
                     for i, a in enumerate(node.args):
-                        if isinstance(a, A.Name) and i < len(inner_params) and inner_params[i] in inner:
-                            out.add(a.id)
-    return out & params
+                        if isinstance(a, A.Name) and i < len(inner_params):
+                            if inner_params[i] in inner:
+                                out.add(a.id)
+                            elif inner_params[i] in inner_aug:
+                                augmented.add(a.id)
+    return out & params, augmented & params
 
 
 def _root(node):
