@@ -297,3 +297,52 @@ def test_contract_hands_other_types_to_einsum(operands):
     got, want = kernels.contract("ij,jk->ik", a, b), np.einsum("ij,jk->ik", a, b)
     assert got.dtype == want.dtype
     np.testing.assert_array_equal(got, want)
+
+
+# --- direct paths of the general helpers ------------------------------------------------------
+
+@pytest.mark.parametrize("x", [1.5, np.float64(2.0), 3, np.float32(1.0)], ids=type)
+@pytest.mark.parametrize("g", [np.arange(5.0) - 1.5, np.arange(4.0).reshape(2, 2), (np.arange(3.0) + 1j)],
+                         ids=["vector", "matrix", "complex"])
+def test_unbroadcast_to_a_number_is_the_sum(g, x):
+    out = runtime.unbroadcast(g, x)
+    assert np.shape(out) == () and out == np.sum(g)
+
+
+@pytest.mark.parametrize("g, obj", [
+    (np.array([1.0, -2.0, 3.5]), [0.1, 0.2, 0.3]),
+    (np.array([1.0 + 2j, -1j]), [1j, 2.0]),
+    (np.arange(4.0).reshape(2, 2), [[1.0, 2.0], [3.0, 4.0]]),
+    (np.arange(4.0).reshape(2, 2), [np.ones(2), np.ones(2)]),
+], ids=["numbers", "complex", "nested", "arrays"])
+def test_array_grad_splits_like_the_list(g, obj):
+    out = ops.array_grad(g, obj)
+    assert isinstance(out, list) and len(out) == len(obj)
+    for i, part in enumerate(out):
+        assert np.array_equal(np.asarray(part), g[i])
+        assert np.shape(part) == np.shape(obj[i])
+
+
+def test_add_at_into_a_list_adjoint():
+    xs = [np.ones(2), np.ones(2), 4.0]
+    acc = runtime.add_at(0, xs, 1, np.array([1.0, 2.0]))
+    acc = runtime.add_at(acc, xs, 1, np.array([0.5, 0.5]))
+    acc = runtime.add_at(acc, xs, -1, 2.0)
+    acc = runtime.add_at(acc, xs, 0, 0)
+    assert acc[0] == 0 and acc[2] == 2.0
+    assert np.array_equal(acc[1], [1.5, 2.5])
+
+
+def list_of_numbers(a):
+    terms = []
+    for j in range(3):
+        terms.append(a[j] * a[j + 1])
+    row = np.array(terms)
+    return np.sum(np.exp(row - np.max(row))) + terms[1] * 2.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_list_of_numbers_through_np_array(seed):
+    a = np.random.default_rng(seed).normal(size=4)
+    report = srcgrad.check_grad(list_of_numbers, a)
+    assert report.ok, str(report)

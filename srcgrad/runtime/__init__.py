@@ -66,7 +66,14 @@ def unbroadcast(g, x):
         if type(x) is _ndarray and x.ndim and isinstance(g, np.generic):
             return spread(g, x.shape)
         return g
-    xshape = x.shape if type(x) is _ndarray else np.shape(x)
+    if type(x) is _ndarray:
+        xshape = x.shape
+    elif type(x) in _ZERO_TYPES:            # a real number: np.shape would cost a microsecond
+        if g.ndim == 1:
+            return g.sum()
+        xshape = ()
+    else:
+        xshape = np.shape(x)
     if g.shape == xshape:
         return g
     return sum_to(g, xshape)
@@ -215,6 +222,9 @@ def _is_basic_index(index):
 @shape_only(1)
 def add_at(acc, x, index, g):
     """Add `g` into `acc[index]`, creating `acc` (zeros shaped like `x`) if _zero(it)."""
+    if type(acc) is list and type(index) is int:
+        acc[index] = add(acc[index], g)     # one element of a list's adjoint
+        return acc
     if type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
             type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable:
         acc[index] += g             # the common case in loops: part of an array the caller owns

@@ -201,6 +201,9 @@ def array_grad(g, obj):
     if isinstance(obj, (list, tuple)):
         if np.ndim(g) == 0:                 # a scalar cotangent stands for the same value everywhere
             return [array_grad(g, v) for v in obj]
+        if type(g) is _ndarray and g.ndim == 1 and g.dtype.kind in "fc" and not any(
+                isinstance(v, (list, tuple, np.ndarray)) for v in obj):
+            return g.tolist()               # a list of numbers: one Python number each
         return [array_grad(g[i], v) for i, v in enumerate(obj)]
     if isinstance(obj, np.ndarray):
         return np.broadcast_to(g, obj.shape) if np.ndim(g) == 0 else np.asarray(g).reshape(obj.shape)
