@@ -346,3 +346,17 @@ def test_list_of_numbers_through_np_array(seed):
     a = np.random.default_rng(seed).normal(size=4)
     report = srcgrad.check_grad(list_of_numbers, a)
     assert report.ok, str(report)
+
+
+@pytest.mark.parametrize("index, g", [(slice(2, 5), np.array([1.0, 2.0, 3.0])), (slice(None, None, 2), np.array([7.0])),
+                                      (1, np.array([4.0, 5.0])), (-1, np.array([0.5, 0.25]))],
+                         ids=["slice", "broadcast", "row", "last-row"])
+def test_add_at_into_a_fresh_accumulator(index, g):
+    x = np.ones((6,)) if g.shape != (2,) else np.ones((3, 2))
+    out = runtime.add_at(0, x, index, g)
+    expected = np.zeros_like(x)
+    expected[index] += g
+    assert out.dtype == x.dtype and np.array_equal(out, expected)
+    again = runtime.add_at(out, x, index, g)
+    expected[index] += g
+    assert np.array_equal(again, expected)

@@ -225,6 +225,11 @@ def add_at(acc, x, index, g):
     if type(acc) is list and type(index) is int:
         acc[index] = add(acc[index], g)     # one element of a list's adjoint
         return acc
+    if type(acc) is int and acc == 0 and type(x) is _ndarray and type(g) is _ndarray and \
+            x.dtype is g.dtype and x.dtype.kind in "fc" and (type(index) is int or type(index) is slice):
+        acc = np.zeros(x.shape, x.dtype)    # the first part of an array's adjoint
+        acc[index] = g
+        return acc
     if type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
             type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable:
         acc[index] += g             # the common case in loops: part of an array the caller owns
