@@ -348,11 +348,14 @@ def test_list_of_numbers_through_np_array(seed):
     assert report.ok, str(report)
 
 
-@pytest.mark.parametrize("index, g", [(slice(2, 5), np.array([1.0, 2.0, 3.0])), (slice(None, None, 2), np.array([7.0])),
-                                      (1, np.array([4.0, 5.0])), (-1, np.array([0.5, 0.25]))],
-                         ids=["slice", "broadcast", "row", "last-row"])
-def test_add_at_into_a_fresh_accumulator(index, g):
-    x = np.ones((6,)) if g.shape != (2,) else np.ones((3, 2))
+@pytest.mark.parametrize("shape, index, g", [
+    ((6,), slice(2, 5), np.array([1.0, 2.0, 3.0])), ((6,), slice(None, None, 2), np.array([7.0])),
+    ((3, 2), 1, np.array([4.0, 5.0])), ((3, 2), -1, np.array([0.5, 0.25])),
+    ((3, 4), (slice(None), 1), np.array([1.0, 2.0, 3.0])),
+    ((3, 4), (slice(None), slice(0, 2)), np.arange(6.0).reshape(3, 2))],
+    ids=["slice", "broadcast", "row", "last-row", "column", "block"])
+def test_add_at_into_a_fresh_accumulator(shape, index, g):
+    x = np.ones(shape)
     out = runtime.add_at(0, x, index, g)
     expected = np.zeros_like(x)
     expected[index] += g

@@ -226,7 +226,7 @@ def add_at(acc, x, index, g):
         acc[index] = add(acc[index], g)     # one element of a list's adjoint
         return acc
     if type(acc) is int and acc == 0 and type(x) is _ndarray and type(g) is _ndarray and \
-            x.dtype is g.dtype and x.dtype.kind in "fc" and (type(index) is int or type(index) is slice):
+            x.dtype is g.dtype and x.dtype.kind in "fc" and _is_basic_index(index):
         acc = np.zeros(x.shape, x.dtype)    # the first part of an array's adjoint
         acc[index] = g
         return acc
