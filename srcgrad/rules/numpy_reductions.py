@@ -28,7 +28,7 @@ def sum_(z, a, axis=None, dtype=None, out=None, keepdims=False):
 
 @reverse(np.mean, method("mean"))
 def mean(z, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] += broadcast_back(d[z], a, axis, keepdims) / reduced_count(a, axis)
+    d[a] += broadcast_back(d[z] / reduced_count(a, axis), a, axis, keepdims)   # divide before spreading
 
 
 @reverse(np.max, np.amax, np.min, np.amin, method("max"), method("min"),
