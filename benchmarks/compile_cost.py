@@ -3,7 +3,7 @@
 `transform_time` compiles a row's gradient from scratch (memory cache cleared,
 disk cache off) and times `GradFunction.split`, which runs the whole pipeline
 for the function and every helper it calls: the first `grad()` call minus one
-gradient evaluation.  `warm_start` fills a disk cache directory, then starts a
+gradient evaluation.  It reports the median of three such cold compilations.  `warm_start` fills a disk cache directory, then starts a
 new Python process (`benchmarks.warm_start`) that imports srcgrad, finds the
 entry on disk and returns its timings.  The disk key hashes srcgrad's own
 source and templates as this process loaded them, so while srcgrad's files are
@@ -49,14 +49,18 @@ def warm_up():
         return time.perf_counter() - start
 
 
-def transform_time(bench, args):
+def transform_time(bench, args, runs=3):
+    """The median of `runs` cold transformations (one is at the mercy of a noisy machine)."""
     import srcgrad
     values = list(args.values())
-    with cache_dir("off"):
-        g = srcgrad.grad(bench.fn, bench.wrt)
-        start = time.perf_counter()
-        g.split(*values)
-        return time.perf_counter() - start
+    times = []
+    for _ in range(runs):
+        with cache_dir("off"):
+            g = srcgrad.grad(bench.fn, bench.wrt)
+            start = time.perf_counter()
+            g.split(*values)
+            times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
 
 
 def fill_disk_cache(bench, args, directory):

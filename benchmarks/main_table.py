@@ -12,7 +12,8 @@ from .table import ratio, seconds, size
 
 LEGEND = ("g/f: gradient time / function time.  ÷sg: the tool's time / srcgrad's (above 1: "
           "srcgrad is faster).  transform: srcgrad's first grad() of the function, cold, disk cache "
-          "off, minus one gradient evaluation.  warm: a new process getting the compiled gradient "
+          "off, minus one gradient evaluation (median of three).  warm: a new process getting the "
+          "compiled gradient "
           "from the on-disk cache (after `import srcgrad`; * when it was not a disk hit, which happens "
           "when srcgrad's own source changes during the run).  tape: bytes the forward sweep keeps "
           "for the backward one.  Times are medians of repeated runs measured side by side.  "

@@ -95,9 +95,27 @@ def may_follow(pos_a, pos_b):
     return any(any(l is m for m in loops_b) for l in loops_a)
 
 
-def live_after(stmts, live_out, use_fn=uses, def_fn=defs):
-    """Backward liveness.  Returns {id(stmt): live set after stmt} for simple statements."""
+def live_after(stmts, live_out, use_fn=uses, def_fn=defs, memo=None):
+    """Backward liveness.  Returns {id(stmt): live set after stmt} for simple statements.
+
+    `memo` (a dict) keeps each statement's uses and definitions for later calls on the
+    same, unchanged statements (a pass that only removes statements)."""
     result = {}
+    # loops revisit their bodies until nothing changes: read each statement once
+    memo_uses, memo_defs = memo.setdefault("uses", {}) if memo is not None else {}, \
+        memo.setdefault("defs", {}) if memo is not None else {}
+
+    def use_fn(st, _fn=use_fn):
+        key = id(st)
+        if key not in memo_uses:
+            memo_uses[key] = set(_fn(st))
+        return memo_uses[key]
+
+    def def_fn(st, _fn=def_fn):
+        key = id(st)
+        if key not in memo_defs:
+            memo_defs[key] = set(_fn(st))
+        return memo_defs[key]
 
     def block(stmts, live):
         for st in reversed(stmts):

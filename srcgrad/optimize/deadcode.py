@@ -36,8 +36,9 @@ def _removable(st, live, only):
 
 def eliminate(fn, live_out, only=None):
     """`only`: if given, just the names whose assignments may be removed."""
+    memo = {}                          # statements are only removed here: their reads stay put
     while True:
-        live = flow.live_after(fn.body, set(live_out))
+        live = flow.live_after(fn.body, set(live_out), memo=memo)
         changed = [False]
 
         def sweep(stmts):
