@@ -241,7 +241,7 @@ class Reverser:
                 site.resets = [self.reset(p.result)]
             return
         rule = t.rule
-        if _squares(rule, p):                  # x * x: one contribution, 2 * x, not two
+        if _squares(rule, p, self.kind):      # x * x or v @ v: one contribution, 2 * x, not two
             rule = lookup(np.square)
             p = Prim(p.target, p.args[:1], {}, p.result)
         arg_kinds = [self.kind(a) for a in p.args]
@@ -623,9 +623,14 @@ def _walk_sites(sites, loops=()):
             yield from _walk_sites(block, loops)
 
 
-def _squares(rule, p):
-    return rule.key in (operator.mul, np.multiply) and len(p.args) == 2 and not p.keywords \
-        and all(A.is_name(a) for a in p.args) and p.args[0].id == p.args[1].id
+def _squares(rule, p, kind_of):
+    """x * x, or v @ v for a vector v (whose adjoint is also d * 2 * v)."""
+    if len(p.args) != 2 or p.keywords or not all(A.is_name(a) for a in p.args) \
+            or p.args[0].id != p.args[1].id:
+        return False
+    if rule.key in (operator.mul, np.multiply):
+        return True
+    return rule.key in (operator.matmul, np.matmul, np.dot, np.inner) and kind_of(p.args[0]) == "array:1"
 
 
 def _flatten_fwd(sites):

@@ -9,7 +9,8 @@ import math
 import numpy as np
 
 from srcgrad.runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at,
-                             item_grad, keep_reduced, last_grad, snapshot, unbroadcast, zero_at)
+                             item_grad, keep_reduced, last_grad, snapshot, sub_at, unbroadcast,
+                             zero_at)
 from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, matmul_grad_x, matmul_grad_y,
                                  real_if_real, repeat_grad, reverse_cumsum, sequence_grad,
                                  split_like, sum_grad, take_grad, tile_grad, trace_grad,
@@ -43,6 +44,10 @@ def h_add_private(a, b):
 
 def h_add_at(acc, g, x):
     return add_at(acc * 1.0, x, slice(1, 3), g * g)
+
+
+def h_sub_at(acc, g, x):
+    return sub_at(acc * 1.0, x, slice(1, 3), g * g)
 
 
 def h_grad_at(acc):

@@ -32,6 +32,7 @@ HELPER_CASES = [
     ("as_grad", hv.h_as_grad, (_a(3), np.ones(3)), (0,)),
     ("add_private", hv.h_add_private, (_a(3), _a(3)), (0, 1)),
     ("add_at", hv.h_add_at, (_a(4), _a(2), np.ones(4)), (0, 1)),
+    ("sub_at", hv.h_sub_at, (_a(4), _a(2), np.ones(4)), (0, 1)),
     ("grad_at", hv.h_grad_at, (_a(3),), (0,)),
     ("zero_at", hv.h_zero_at, (_a(3),), (0,)),
     ("item_grad", hv.h_item_grad, (_a(3), _a(3)), (0, 1)),

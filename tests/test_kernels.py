@@ -363,3 +363,20 @@ def test_add_at_into_a_fresh_accumulator(shape, index, g):
     again = runtime.add_at(out, x, index, g)
     expected[index] += g
     assert np.array_equal(again, expected)
+
+
+@pytest.mark.parametrize("acc, index, g", [
+    (lambda: np.ones((3, 2)), 1, np.array([0.5, 2.0])),
+    (lambda: np.ones(6), slice(1, 4), np.array([1.0, 2.0, 3.0])),
+    (lambda: 0, (slice(None), 0), np.array([1.0, 2.0, 3.0])),
+    (lambda: np.broadcast_to(np.ones(2), (3, 2)), 0, np.array([1.0, 1.0])),
+    (lambda: np.ones((3, 2)), 2, np.array([1j, 2.0])),
+    (lambda: np.ones(6), np.array([1, 1, 4]), np.array([1.0, 2.0, 3.0])),
+], ids=["row", "slice", "fresh", "read-only", "complex", "repeated"])
+def test_sub_at_is_add_at_of_the_negation(acc, index, g):
+    x = np.ones((3, 2)) if not isinstance(index, slice) and not isinstance(index, np.ndarray) else np.ones(6)
+    if isinstance(index, tuple):
+        x = np.ones((3, 2))
+    expected = runtime.add_at(acc(), x, index, -g)
+    got = runtime.sub_at(acc(), x, index, g)
+    assert np.array_equal(got, expected) and got.dtype == expected.dtype

@@ -163,3 +163,38 @@ def test_negation_absorbed_by_a_sum():
 def test_negation_carried_through_unbroadcast():
     assert _backward_negations(broadcast_negation) == 0
     assert _backward_negations(broadcast_negation, off=["negation"]) == 2
+
+
+def distance_to_rows(m, x):
+    total = 0.0
+    for j in range(3):
+        r = x - m[j]
+        total = total + np.sum(r * r * r)
+    return total
+
+
+def test_negated_row_adjoint_is_subtracted():
+    rng = np.random.default_rng(0)
+    args = (rng.normal(size=(3, 4)), rng.normal(size=4))
+    on = source_for(distance_to_rows, args)
+    assert "sub_at(d_m, m, j, " in on
+    assert "sub_at" not in source_for(distance_to_rows, args, off=["negation"])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_subtracted_rows_match_differences(seed):
+    rng = np.random.default_rng(seed)
+    assert_matches_differences(distance_to_rows, (rng.normal(size=(3, 4)), rng.normal(size=4)))
+
+
+def test_hessian_through_sub_at():
+    rng = np.random.default_rng(4)
+    m, x = rng.normal(size=(3, 4)), rng.normal(size=4)
+    H = srcgrad.hessian(distance_to_rows)(m, x)
+    g = srcgrad.grad(distance_to_rows)
+    eps = 1e-6
+    for k in range(m.size):
+        e = np.zeros(m.size)
+        e[k] = eps
+        column = (g(m + e.reshape(m.shape), x) - g(m - e.reshape(m.shape), x)) / (2 * eps)
+        assert np.allclose(np.asarray(H).reshape(m.size, m.size)[:, k], column.ravel(), atol=1e-6)

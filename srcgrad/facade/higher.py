@@ -93,8 +93,12 @@ def add_at(acc, x, index, g):
     return out if _zero(acc) else acc + out
 
 
+def sub_at(acc, x, index, g):
+    return add_at(acc, x, index, -g)
+
+
 _SUBSTITUTES = {runtime.unbroadcast: unbroadcast, runtime.broadcast_back: broadcast_back,
-                runtime.add_at: add_at}
+                runtime.add_at: add_at, runtime.sub_at: sub_at}
 _cache = {}
 
 

@@ -10,8 +10,8 @@ the adjoint of `1 / (1 + np.exp(-x))` reads
 two array negations that cancel.  After `cancel(fn, names)` a variable of
 `names` that is assigned once and read once holds the value without its
 negation when the negation can be carried, through products, quotients and
-linear helpers, to a place that absorbs it: another negation, or a sum that
-becomes a difference.  The code above becomes
+linear helpers, to a place that absorbs it: another negation, a sum that
+becomes a difference, or `add_at` that becomes `sub_at`.  The code above becomes
 
     d_t2 = d_t1 / (_t2 * _t2)
     d_t4 = d_t2 * _t3
@@ -26,6 +26,7 @@ from .. import runtime
 
 # helpers linear in their first argument: f(-g, ...) == -f(g, ...)
 _LINEAR = (runtime.unbroadcast, runtime.broadcast_back)
+_ADDED = 3              # add_at(acc, x, index, -g) is sub_at(acc, x, index, g)
 
 
 def cancel(fn, names):
@@ -173,7 +174,23 @@ def _absorb(parent, step, carried):
     if isinstance(parent, A.Call) and step == ("args", 0) and A.anno(parent.func, "global") in _LINEAR \
             and not parent.keywords:
         return _with_first(parent, carried), False
+    if isinstance(parent, A.Call) and step == ("args", _ADDED) and _is_add_at(parent):
+        out = A.copy_node(parent)
+        out.func = _sub_at_ref()
+        out.args[_ADDED] = carried
+        return out, True
     return None
+
+
+def _is_add_at(call):
+    return A.anno(call.func, "global") is runtime.add_at and len(call.args) == 4 and not call.keywords
+
+
+def _sub_at_ref():
+    node = A.name("sub_at")
+    A.set_anno(node, "global", runtime.sub_at)
+    A.set_anno(node, "global_name", "sub_at")
+    return node
 
 
 def _path_to(node, name):
@@ -193,15 +210,18 @@ def _path_to(node, name):
     if isinstance(node, A.Call) and A.anno(node.func, "global") in _LINEAR and node.args:
         rest = _path_to(node.args[0], name)
         return None if rest is None else [("args", 0)] + rest
+    if isinstance(node, A.Call) and _is_add_at(node):
+        rest = _path_to(node.args[_ADDED], name)
+        return None if rest is None else [("args", _ADDED)] + rest
     return None
 
 
 def _child(node, step):
-    return node.args[0] if isinstance(step, tuple) else getattr(node, step)
+    return node.args[step[1]] if isinstance(step, tuple) else getattr(node, step)
 
 
 def _set_child(node, step, value):
     if isinstance(step, tuple):
-        node.args[0] = value
+        node.args[step[1]] = value
     else:
         setattr(node, step, value)

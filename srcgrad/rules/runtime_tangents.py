@@ -18,7 +18,7 @@ import builtins
 
 from .. import runtime
 from ..runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at, item_grad,
-                       keep_reduced, last_grad, snapshot, unbroadcast, zero_at)
+                       keep_reduced, last_grad, snapshot, sub_at, unbroadcast, zero_at)
 from ..runtime import ops, reductions, shapes
 from ..runtime.ops import (dot_grad_x, dot_grad_y, matmul_grad_x, matmul_grad_y, pop_tangent,
                            repeat_grad, reverse_cumsum, sequence_grad, split_like, sum_grad,
@@ -63,6 +63,11 @@ def add_private_tangent(z, a, b):
 @forward(add_at, shape=("x", "index"), updates=True)
 def add_at_tangent(z, acc, x, index, g):
     t[z] += add_at(t[acc], x, index, t[g])
+
+
+@forward(sub_at, shape=("x", "index"), updates=True)
+def sub_at_tangent(z, acc, x, index, g):
+    t[z] += sub_at(t[acc], x, index, t[g])
 
 
 @forward(grad_at, shape=("index",))

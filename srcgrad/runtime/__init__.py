@@ -266,6 +266,16 @@ def add_at(acc, x, index, g):
     raise TypeError(f"srcgrad: cannot index the gradient of a {type(x).__name__}")
 
 
+@shape_only(1)
+def sub_at(acc, x, index, g):
+    """add_at(acc, x, index, -g), subtracting where the array allows it: no negated copy of g."""
+    if type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
+            type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable:
+        acc[index] -= g
+        return acc
+    return add_at(acc, x, index, -g)
+
+
 def grad_at(acc, index):
     """A copy of `acc[index]`, or 0 when `acc` holds no gradient."""
     if _zero(acc):
