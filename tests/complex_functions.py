@@ -24,6 +24,11 @@ def real_weights(x, z):
     return np.sum(np.abs(x * z) ** 2) + np.sum(np.real(z) * x)
 
 
+def attribute_loss(z, w):
+    q = z * w
+    return np.sum(q.real * q.imag) + np.sum((q.conj() * z).real) + np.sum(q.conjugate().imag)
+
+
 def holomorphic(z):
     return z * z * np.exp(z) + 1.0 / z
 

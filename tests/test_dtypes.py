@@ -19,6 +19,7 @@ COMPLEX = [
     (cf.matmul_loss, (_c(3) + 2.0, _c(3, 3)), (0, 1)),
     (cf.einsum_loss, (_c(2, 3), _c(3, 2)), (0, 1)),
     (cf.real_weights, (R.randn(3), _c(3)), (0, 1)),
+    (cf.attribute_loss, (_c(3), _c(3)), (0, 1)),
 ]
 
 
@@ -39,7 +40,9 @@ def test_complex_gradients_match_torch(fn, args, wrt):
            "matmul_loss": lambda z, W: torch.sum(torch.abs(W @ z))
            + torch.real(torch.sum(torch.sqrt(z) * torch.log(z))),
            "einsum_loss": lambda A, B: torch.sum(torch.abs(torch.einsum("ij,jk->ik", A, B)) ** 2),
-           "real_weights": lambda x, z: torch.sum(torch.abs(x * z) ** 2) + torch.sum(torch.real(z) * x)}
+           "real_weights": lambda x, z: torch.sum(torch.abs(x * z) ** 2) + torch.sum(torch.real(z) * x),
+           "attribute_loss": lambda z, w: torch.sum((z * w).real * (z * w).imag)
+           + torch.sum(((z * w).conj() * z).real) + torch.sum((z * w).conj().imag)}
     ops[fn.__name__](*ts).backward()
     ours = srcgrad.grad(fn, wrt)(*args)
     for g, t in zip(ours, ts):
@@ -86,3 +89,12 @@ def test_bfloat16_when_available():
     x = (R.rand(4) + 0.5).astype(ml_dtypes.bfloat16)
     g = srcgrad.grad(cf.float_loss)(x)
     assert g.dtype == ml_dtypes.bfloat16
+
+
+def test_complex_part_attributes_in_forward_mode():
+    from srcgrad.testing import check_jvp
+    rng = np.random.RandomState(3)
+    z, w = _c(3), _c(3)
+    for tangents in ([rng.randn(3) + 1j * rng.randn(3), None], [None, rng.randn(3) + 1j * rng.randn(3)]):
+        report = check_jvp(cf.attribute_loss, (z, w), tangents)
+        assert report.ok, str(report)

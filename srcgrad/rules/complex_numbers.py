@@ -12,20 +12,22 @@ their real part.
 import numpy as np
 
 from ..runtime import unbroadcast
-from .registry import d, forward, reverse, t
+from .registry import attribute, d, forward, method, reverse, t
 
 
+@reverse(attribute("real"))
 @reverse(np.real, name="np.real")
 def real(z, x):
     d[x] += np.real(d[z])
 
 
+@reverse(attribute("imag"))
 @reverse(np.imag, name="np.imag")
 def imag(z, x):
     d[x] += -1j * np.real(d[z])
 
 
-@reverse(np.conj, np.conjugate, elementwise=True)
+@reverse(np.conj, np.conjugate, method("conj"), method("conjugate"), elementwise=True)
 def conj(z, x):
     d[x] += np.conj(d[z])
 
@@ -35,17 +37,17 @@ def angle(z, x, deg=False):
     d[x] += unbroadcast(-1j * np.real(d[z]) * np.conj(x) / np.maximum(np.abs(x) ** 2, 1e-300), x)
 
 
-@forward(np.real)
+@forward(np.real, attribute("real"))
 def real_tangent(z, x):
     t[z] += np.real(t[x])
 
 
-@forward(np.imag)
+@forward(np.imag, attribute("imag"))
 def imag_tangent(z, x):
     t[z] += np.imag(t[x])
 
 
-@forward(np.conj, np.conjugate)
+@forward(np.conj, np.conjugate, method("conj"), method("conjugate"))
 def conj_tangent(z, x):
     t[z] += np.conj(t[x])
 
