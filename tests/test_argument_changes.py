@@ -1,5 +1,6 @@
-"""A called function that changes its argument in place: fine when the caller reads only what
-it returns, a located InPlaceError when the caller reads the changed argument afterwards."""
+"""A called function that changes its argument (or, nested, a variable it closes over) in
+place: fine when the caller reads only what it returns, a located InPlaceError when the caller
+reads the changed value afterwards."""
 
 import numpy as np
 import pytest
@@ -70,6 +71,34 @@ def append_in_an_assignment(x):
     return np.sum(items[1] * items[0]) + t
 
 
+def closure_appends(x):
+    items = [x]
+
+    def grow(v):
+        items.append(v)
+    grow(x * 2.0)
+    return np.sum(items[1] * items[0])
+
+
+def closure_sets_and_returns(x):
+    a = np.zeros(3)
+
+    def put(v):
+        a[0] = v
+        return v * 2.0
+    t = put(x[1] * 2.0)
+    return np.sum(a * x) + t
+
+
+def nested_helper_with_argument(x):
+    items = [x]
+
+    def grow(lst, v):
+        lst.append(v)
+    grow(items, x * 2.0)
+    return np.sum(items[1] * items[0])
+
+
 def only_the_result_is_read(x):
     a = np.zeros(3)
     b = _set_first_and_return(a, x[1] * 2.0)
@@ -104,12 +133,15 @@ def changed_but_not_read_again(x):
     (scale_then_read, "_scale(a)"),
     (scale_two_calls_deep, "_scale_through(a)"),
     (append_in_an_assignment, "t = _grow_and_return(items, x * 2.0)"),
+    (closure_appends, "grow(x * 2.0)"),
+    (closure_sets_and_returns, "t = put(x[1] * 2.0)"),
+    (nested_helper_with_argument, "grow(items, x * 2.0)"),
 ], ids=lambda v: getattr(v, "__name__", "")[:30])
 def test_reading_a_changed_argument_is_an_error(fn, line_of):
     with pytest.raises(srcgrad.InPlaceError) as err:
         srcgrad.grad(fn)(np.array([0.5, 1.5, -0.7]))
     text = str(err.value)
-    assert "changes its argument" in text and "in place" in text
+    assert "in place" in text and "inside a called function" in text
     import inspect
     lines, start = inspect.getsourcelines(fn)
     row = start + next(i for i, line in enumerate(lines) if line_of in line)

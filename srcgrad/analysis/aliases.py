@@ -20,8 +20,8 @@ from .. import astlib as A
 from ..errors import InPlaceError
 from ..normalize import prim
 from ..rules import constructs
-from . import flow
-from .kinds import DICT, LIST, NUM, is_array
+from . import arguments, flow
+from .kinds import DICT, LIST, NUM
 
 
 class _UnionFind:
@@ -75,18 +75,18 @@ def analyze(fn, kinds, varied, useful, info):
                 events.append((st, pos, A.anno(st, "mutates"), "array"))
             elif A.anno(st, "opaque"):          # a call kept as written, for its effects
                 for call in A.walk(st):
-                    obj = _called_function(call, info)
+                    obj = arguments.called_function(call, info)
                     if obj is not None:
                         keywords = {k.arg: k.value for k in call.keywords}
-                        for arg in _changed_arguments(obj, call.args, keywords, kinds):
-                            events.append((st, pos, arg, "argument"))
+                        for arg in arguments.changed_arguments(obj, call.args, keywords, kinds):
+                            events.append((st, pos, arg, ("argument", call.func.id)))
             continue
         names = [a.id for a in p.args if isinstance(a, A.Name)]
         t = p.target
         key = t.rule.key if t.kind == "rule" and t.rule is not None else None
         if t.kind in ("user", "lifted"):
-            for arg in _changed_arguments(t.obj, p.args, p.keywords, kinds):
-                events.append((st, pos, arg, "argument"))
+            for arg in arguments.changed_arguments(t.obj, p.args, p.keywords, kinds):
+                events.append((st, pos, arg, ("argument", t.label)))
         if t.kind == "copy" and p.result and names:
             full.union(p.result, names[0])
             copies.union(p.result, names[0])
@@ -114,8 +114,8 @@ def analyze(fn, kinds, varied, useful, info):
         return result
     live = flow.live_after(fn.body, set())
     for st, pos, x, kind in events:
-        if kind == "argument":
-            _check_argument_change(st, x, copies.members(x), live.get(id(st), set()),
+        if isinstance(kind, tuple):             # ("argument", the called function)
+            _check_argument_change(st, x, kind[1], copies.members(x), live.get(id(st), set()),
                                    useful, varied, info)
             result.mutations.append((pos, copies.members(x) | {x}))
             continue
@@ -135,115 +135,16 @@ def analyze(fn, kinds, varied, useful, info):
     return result
 
 
-# --- changes a called function makes to its arguments ------------------------------------------
-
-_MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
-                     "update", "setdefault", "popitem", "fill", "resize", "put", "itemset",
-                     "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
-
-
-def _check_argument_change(st, x, copies, after, useful, varied, info):
-    """A called function changes argument `x` in place: the caller's reverse sweep cannot
-    see that change, so it is an error when `x` (or a copy of its name) is read afterwards."""
+def _check_argument_change(st, x, label, copies, after, useful, varied, info):
+    """`label` changes argument `x` in place: the caller's reverse sweep cannot see that
+    change, so it is an error when `x` (or a copy of its name) is read afterwards."""
     seen_after = sorted(n for n in copies | {x} if n in after and n in useful)
     involved = {n.id for n in A.walk(st) if isinstance(n, A.Name)}
-    p = prim(st)
-    label = p.target.label if p is not None else next(
-        (c.func.id for c in A.walk(st) if isinstance(c, A.Call) and isinstance(c.func, A.Name)), "the function")
     if seen_after and involved & varied:
         origin = A.anno(st, "origin") or st
         raise InPlaceError(
-            f"`{label}` changes its argument `{x}` in place, and `{seen_after[0]}` is used "
-            "afterwards; srcgrad cannot follow gradients through changes a called function makes "
-            "to its arguments", info.filename, getattr(origin, "lineno", None),
+            f"`{label}` changes `{x}` in place, and `{seen_after[0]}` is used afterwards; srcgrad "
+            "cannot follow gradients through in-place changes made inside a called function",
+            info.filename, getattr(origin, "lineno", None),
             getattr(origin, "col_offset", None),
             hint=f"hint: return the new value from `{label}` and assign it here")
-
-
-def _called_function(node, info):
-    """The user function a Call node of unnormalized code calls, when its name says so."""
-    from ..parse import is_user_function
-    if not isinstance(node, A.Call) or not isinstance(node.func, A.Name):
-        return None
-    obj = info.globals.get(node.func.id)
-    return obj if is_user_function(obj) else None
-
-
-def _changed_arguments(obj, args, keywords, kinds):
-    """Names passed to the user function `obj` that it may change in place.
-
-    `a += b` on a parameter changes the caller's object only when that is an array
-    or a list (on a number it rebinds), so it counts for arguments of those kinds."""
-    changed, augmented = _changed_params(obj, 3)
-    if not (changed or augmented):
-        return []
-    tree = _tree_of(obj)
-    params = A.param_names(tree) if tree is not None else []
-    passed = [(params[i], a) for i, a in enumerate(args) if i < len(params)] + list(keywords.items())
-    out = []
-    for param, a in passed:
-        if not isinstance(a, A.Name):
-            continue
-        kind = kinds.get(a.id)
-        if param in changed and kind != NUM or param in augmented and (is_array(kind) or kind == LIST):
-            out.append(a.id)
-    return out
-
-
-def _tree_of(obj):
-    info = getattr(obj, "info", None)           # a lifted nested function
-    if info is not None:
-        return info.tree
-    try:
-        from ..source import read_source
-        return read_source(obj).tree
-    except Exception:                            # no source: nothing to look at here
-        return None
-
-
-def _changed_params(obj, depth):
-    """(parameters `obj`'s body may change in place, parameters it applies `op=` to):
-    a syntactic over-estimate, following calls of other functions `depth` deep."""
-    tree = _tree_of(obj)
-    if tree is None:
-        return set(), set()
-    params = set(A.param_names(tree))
-    out, augmented = set(), set()
-    for node in A.walk(tree):
-        if isinstance(node, (A.Assign, A.AugAssign)):
-            targets = node.targets if isinstance(node, A.Assign) else [node.target]
-            for t in targets:
-                if isinstance(node, A.AugAssign) and isinstance(t, A.Name):
-                    augmented.add(t.id)
-                for sub in A.walk(t):
-                    if isinstance(sub, (A.Subscript, A.Attribute)) and isinstance(sub.ctx, A.Store):
-                        root = _root(sub)
-                        if root:
-                            out.add(root)
-        elif isinstance(node, A.Call):
-            func = node.func
-            if isinstance(func, A.Attribute) and func.attr in _MUTATING_METHODS:
-                root = _root(func.value)
-                if root:
-                    out.add(root)
-            for kw in node.keywords:
-                if kw.arg == "out":
-                    out.update(n.id for n in A.walk(kw.value) if isinstance(n, A.Name))
-            if depth > 0 and isinstance(func, A.Name):
-                callee = getattr(obj, "__globals__", {}).get(func.id)
-                if callable(callee) and callee is not obj and hasattr(callee, "__code__"):
-                    inner, inner_aug = _changed_params(callee, depth - 1)
-                    inner_params = A.param_names(_tree_of(callee)) if inner or inner_aug else []
-                    for i, a in enumerate(node.args):
-                        if isinstance(a, A.Name) and i < len(inner_params):
-                            if inner_params[i] in inner:
-                                out.add(a.id)
-                            elif inner_params[i] in inner_aug:
-                                augmented.add(a.id)
-    return out & params, augmented & params
-
-
-def _root(node):
-    while isinstance(node, (A.Subscript, A.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, A.Name) else None

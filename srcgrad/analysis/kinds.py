@@ -13,8 +13,8 @@ After `infer(fn, param_kinds, info)` every local variable maps to one of:
 The analysis is flow-insensitive (one kind per variable, the join over all its
 assignments).  A local list that is only built by `append` and read by index,
 `len` or NumPy also gets the join of its items' kinds, under the key
-`element_key(name)`, so `Qs[j]` after `Qs.append(np.diag(d) + L)` is `array:2`.  The compiler uses kinds to drop broadcasting bookkeeping between
-scalars, to pick template variants (plain `g @ y.T` for matrices, `math.cos`
+`element_key(name)`, so `Qs[j]` after `Qs.append(np.diag(d) + L)` is `array:2`.
+The compiler uses kinds to drop broadcasting bookkeeping between scalars, to pick template variants (plain `g @ y.T` for matrices, `math.cos`
 for scalars), and to choose `+` or a structure-aware add for adjoints; a wrong
 `num` would be a wrong gradient, so anything unsure is `numeric` or `unknown`.
 """
@@ -254,16 +254,16 @@ def result_kind(p, kinds, info):
 
 
 def _reshaped(p, key):
-    """Rank of x.reshape(a, b, ...) / np.reshape(x, (a, b)) when the new shape is spelled out."""
-    dims = p.args[1:] if isinstance(key, str) else p.args[1:2]
-    if len(dims) == 1 and isinstance(dims[0], A.Tuple):
-        dims = dims[0].elts
-    if dims and all(not isinstance(d, (A.Tuple, A.List, A.Starred)) for d in dims) and \
-            (len(dims) > 1 or isinstance(key, str) or A.is_const(dims[0])):
-        if len(dims) == 1 and not (A.is_const(dims[0]) and isinstance(dims[0].value, int)):
-            return NUMERIC          # x.reshape(shape) with shape a variable: any rank
-        return array(len(dims))
-    return NUMERIC
+    """Rank after x.reshape(a, b, ...), x.reshape((a, b)) or np.reshape(x, (a, b)): the
+    number of sizes when they are spelled out, unknown when the shape is a variable."""
+    sizes = p.args[1:] if isinstance(key, str) else p.args[1:2]
+    if len(sizes) == 1 and isinstance(sizes[0], A.Tuple):
+        sizes = sizes[0].elts
+    elif len(sizes) == 1 and not (A.is_const(sizes[0]) and isinstance(sizes[0].value, int)):
+        return NUMERIC              # one name: a number, or a whole shape of any length
+    if not sizes or any(isinstance(n, (A.Tuple, A.List, A.Starred)) for n in sizes):
+        return NUMERIC
+    return array(len(sizes))
 
 
 def element_key(name):
