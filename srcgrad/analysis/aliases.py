@@ -66,6 +66,7 @@ class AliasInfo:
 def analyze(fn, kinds, varied, useful, info):
     full, copies = _UnionFind(), _UnionFind()
     events = []       # (stmt, position, name, kind)
+    nested = None     # functions defined inside fn, looked up once a kept call needs them
     result = AliasInfo()
     for st, path, loops in flow.walk_stmts(fn.body):
         p = prim(st)
@@ -74,8 +75,10 @@ def analyze(fn, kinds, varied, useful, info):
             if A.anno(st, "mutates"):
                 events.append((st, pos, A.anno(st, "mutates"), "array"))
             elif A.anno(st, "opaque"):          # a call kept as written, for its effects
+                if nested is None:
+                    nested = arguments.nested_functions(info)
                 for call in A.walk(st):
-                    obj = arguments.called_function(call, info)
+                    obj = arguments.called_function(call, info, nested)
                     if obj is not None:
                         keywords = {k.arg: k.value for k in call.keywords}
                         for arg in arguments.changed_arguments(obj, call.args, keywords, kinds):

@@ -18,7 +18,7 @@ _MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "so
                      "update", "setdefault", "popitem", "fill", "resize", "put", "itemset",
                      "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
 
-_params_cache = weakref.WeakKeyDictionary()     # function -> (its code, changed, augmented)
+_params_cache = weakref.WeakKeyDictionary()     # function -> (its code, changed, augmented, tree)
 
 
 def changed_arguments(obj, args, keywords, kinds):
@@ -27,14 +27,13 @@ def changed_arguments(obj, args, keywords, kinds):
 
     `a += b` on a parameter changes the caller's object only when that is an array or a
     list (on a number it rebinds), so it counts for arguments of those kinds."""
-    changed, augmented = _changed_params(obj, 3)
+    changed, augmented, tree = _changed_params(obj, 3)
     if not (changed or augmented):
         return []
 
     def counts(name, kind):
         return name in changed and kind != NUM or name in augmented and (is_array(kind) or kind == LIST)
 
-    tree = _tree_of(obj)
     params = A.param_names(tree)
     passed = [(params[i], a) for i, a in enumerate(args) if i < len(params)] + list(keywords.items())
     out = [a.id for param, a in passed if isinstance(a, A.Name) and counts(param, kinds.get(a.id))]
@@ -52,15 +51,20 @@ class _Nested:
         self.tree, self.__globals__ = tree, info.globals
 
 
-def called_function(node, info):
-    """The user function (global, or nested in `info`'s function) a Call node of code kept
-    as written calls, when its name says so."""
+def nested_functions(info):
+    """The functions defined inside `info`'s function, by name."""
+    return {st.name: _Nested(st, info) for st in A.walk(info.tree)
+            if isinstance(st, A.FunctionDef) and st is not info.tree}
+
+
+def called_function(node, info, nested):
+    """The user function (global, or one of `nested`) a Call node of code kept as written
+    calls, when its name says so."""
     from ..parse import is_user_function
     if not isinstance(node, A.Call) or not isinstance(node.func, A.Name):
         return None
-    for st in A.walk(info.tree):
-        if isinstance(st, A.FunctionDef) and st is not info.tree and st.name == node.func.id:
-            return _Nested(st, info)
+    if node.func.id in nested:
+        return nested[node.func.id]
     obj = info.globals.get(node.func.id)
     return obj if is_user_function(obj) else None
 
@@ -79,15 +83,15 @@ def _tree_of(obj):
 
 
 def _changed_params(obj, depth):
-    """(names `obj` may change in place, names it applies `op=` to): its parameters among
-    them, and for a nested function the variables it closes over."""
+    """(names `obj` may change in place, names it applies `op=` to, its tree): its
+    parameters among those names, and for a nested function the variables it closes over."""
     code = getattr(obj, "__code__", None)
     try:
         cached = _params_cache.get(obj)
     except TypeError:                            # not weakly referenceable: read it every time
         cached = None
     if cached is not None and cached[0] is code:
-        return cached[1], cached[2]
+        return cached[1:]
     result = _read_params(obj, depth)
     try:
         _params_cache[obj] = (code,) + result
@@ -99,7 +103,7 @@ def _changed_params(obj, depth):
 def _read_params(obj, depth):
     tree = _tree_of(obj)
     if tree is None:
-        return set(), set()
+        return set(), set(), None
     changed, augmented = set(), set()
     for node in A.walk(tree):
         if isinstance(node, (A.Assign, A.AugAssign)):
@@ -119,7 +123,7 @@ def _read_params(obj, depth):
                     changed.update(n.id for n in A.walk(kw.value) if isinstance(n, A.Name))
             if depth > 0 and isinstance(func, A.Name):
                 _through_call(obj, node, depth, changed, augmented)
-    return changed, augmented
+    return changed, augmented, tree
 
 
 def _through_call(obj, call, depth, changed, augmented):
@@ -130,10 +134,10 @@ def _through_call(obj, call, depth, changed, augmented):
     if isinstance(obj, _Nested) and any(isinstance(st, A.FunctionDef) and st.name == call.func.id
                                         for st in A.walk(obj.tree)):
         return
-    inner, inner_aug = _changed_params(callee, depth - 1)
+    inner, inner_aug, tree = _changed_params(callee, depth - 1)
     if not (inner or inner_aug):
         return
-    params = A.param_names(_tree_of(callee))
+    params = A.param_names(tree)
     for i, a in enumerate(call.args):
         if isinstance(a, A.Name) and i < len(params):
             if params[i] in inner:

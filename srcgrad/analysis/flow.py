@@ -95,6 +95,16 @@ def may_follow(pos_a, pos_b):
     return any(any(l is m for m in loops_b) for l in loops_a)
 
 
+def _once(fn, table):
+    """fn(st) as a set, computed once per statement (kept in `table` by id)."""
+    def cached(st):
+        key = id(st)
+        if key not in table:
+            table[key] = set(fn(st))
+        return table[key]
+    return cached
+
+
 def live_after(stmts, live_out, use_fn=uses, def_fn=defs, memo=None):
     """Backward liveness.  Returns {id(stmt): live set after stmt} for simple statements.
 
@@ -102,20 +112,9 @@ def live_after(stmts, live_out, use_fn=uses, def_fn=defs, memo=None):
     same, unchanged statements (a pass that only removes statements)."""
     result = {}
     # loops revisit their bodies until nothing changes: read each statement once
-    memo_uses, memo_defs = memo.setdefault("uses", {}) if memo is not None else {}, \
-        memo.setdefault("defs", {}) if memo is not None else {}
-
-    def use_fn(st, _fn=use_fn):
-        key = id(st)
-        if key not in memo_uses:
-            memo_uses[key] = set(_fn(st))
-        return memo_uses[key]
-
-    def def_fn(st, _fn=def_fn):
-        key = id(st)
-        if key not in memo_defs:
-            memo_defs[key] = set(_fn(st))
-        return memo_defs[key]
+    memo = {} if memo is None else memo
+    use_fn = _once(use_fn, memo.setdefault("uses", {}))
+    def_fn = _once(def_fn, memo.setdefault("defs", {}))
 
     def block(stmts, live):
         for st in reversed(stmts):

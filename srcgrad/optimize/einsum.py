@@ -15,6 +15,7 @@ import numpy as np
 from .. import astlib as A
 from ..analysis import flow
 from ..normalize import prim
+from ..reverse import global_ref
 from ..runtime import kernels
 
 
@@ -29,12 +30,5 @@ def plan(fn):
                 and A.is_const(call.args[0]) and isinstance(call.args[0].value, str)
                 and "->" in call.args[0].value and "." not in call.args[0].value):
             continue
-        call.func = _contract()
+        call.func = global_ref(kernels.contract, "contract")
     return fn
-
-
-def _contract():
-    node = A.name("contract")
-    A.set_anno(node, "global", kernels.contract)
-    A.set_anno(node, "global_name", "contract")
-    return node

@@ -23,6 +23,7 @@ in floating point: rounding is symmetric in sign.
 
 from .. import astlib as A
 from .. import runtime
+from ..reverse import global_ref
 
 # helpers linear in their first argument: f(-g, ...) == -f(g, ...)
 _LINEAR = (runtime.unbroadcast, runtime.broadcast_back)
@@ -176,7 +177,7 @@ def _absorb(parent, step, carried):
         return _with_first(parent, carried), False
     if isinstance(parent, A.Call) and step == ("args", _ADDED) and _is_add_at(parent):
         out = A.copy_node(parent)
-        out.func = _sub_at_ref()
+        out.func = global_ref(runtime.sub_at, "sub_at")
         out.args[_ADDED] = carried
         return out, True
     return None
@@ -185,12 +186,6 @@ def _absorb(parent, step, carried):
 def _is_add_at(call):
     return A.anno(call.func, "global") is runtime.add_at and len(call.args) == 4 and not call.keywords
 
-
-def _sub_at_ref():
-    node = A.name("sub_at")
-    A.set_anno(node, "global", runtime.sub_at)
-    A.set_anno(node, "global_name", "sub_at")
-    return node
 
 
 def _path_to(node, name):

@@ -18,6 +18,7 @@ updated in place anywhere (`+=`, an in-place helper) is left as it is.
 
 from .. import astlib as A
 from ..analysis import flow
+from ..reverse import global_ref
 from ..runtime import kernels
 from .adjoints import MUTATING
 
@@ -93,7 +94,8 @@ def _block(stmts, mutated, namer):
             collect = A.expr_stmt(A.call(A.attr(A.name(terms), "append"),
                                          [A.tuple_([A.name(a), A.name(b)])]))
             start = A.assign(A.store(terms), A.list_([]))
-            total = A.assign(A.store(w), A.binop(A.name(w), "+", A.call(_helper(), [A.name(terms)])))
+            summed = A.call(global_ref(kernels.outer_sum, "outer_sum"), [A.name(terms)])
+            total = A.assign(A.store(w), A.binop(A.name(w), "+", summed))
             for node in (collect, start, total):
                 A.copy_annos(node, term)
                 A.copy_location(node, term)
@@ -103,9 +105,3 @@ def _block(stmts, mutated, namer):
         st.body, st.orelse = _block(st.body, mutated, namer), _block(st.orelse, mutated, namer)
         out.extend(before + [st] + after)
     return out
-
-
-def _helper():
-    node = A.name("outer_sum")
-    A.set_anno(node, "global", kernels.outer_sum)
-    return node

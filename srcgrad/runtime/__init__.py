@@ -230,8 +230,7 @@ def add_at(acc, x, index, g):
         acc = np.zeros(x.shape, x.dtype)    # the first part of an array's adjoint
         acc[index] = g
         return acc
-    if type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
-            type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable:
+    if _updatable_part(acc, index, g):
         acc[index] += g             # the common case in loops: part of an array the caller owns
         return acc
     if _zero(g):
@@ -269,11 +268,17 @@ def add_at(acc, x, index, g):
 @shape_only(1)
 def sub_at(acc, x, index, g):
     """add_at(acc, x, index, -g), subtracting where the array allows it: no negated copy of g."""
-    if type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
-            type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable:
+    if _updatable_part(acc, index, g):
         acc[index] -= g
         return acc
     return add_at(acc, x, index, -g)
+
+
+def _updatable_part(acc, index, g):
+    """`acc[index] op= g` can update `acc` in place as it is: a writeable array, a plain
+    index, and `g` of acc's own dtype (nothing to widen)."""
+    return type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
+        type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable
 
 
 def grad_at(acc, index):
