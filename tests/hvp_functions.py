@@ -11,8 +11,8 @@ import numpy as np
 from srcgrad.runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at,
                              item_grad, keep_reduced, last_grad, snapshot, sub_at, unbroadcast,
                              zero_at)
-from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, matmul_grad_x, matmul_grad_y,
-                                 real_if_real, repeat_grad, reverse_cumsum, sequence_grad,
+from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, extremum_grad, matmul_grad_x,
+                                 matmul_grad_y, real_if_real, repeat_grad, reverse_cumsum, sequence_grad,
                                  split_like, sum_grad, take_grad, tile_grad, trace_grad,
                                  transpose_method_grad, unstack)
 from srcgrad.runtime.reductions import scatter_flat
@@ -48,6 +48,14 @@ def h_add_at(acc, g, x):
 
 def h_sub_at(acc, g, x):
     return sub_at(acc * 1.0, x, slice(1, 3), g * g)
+
+
+def h_extremum_grad(g, x):
+    return extremum_grad(g * g, x, np.max(x))
+
+
+def h_extremum_grad_rows(g, x):
+    return extremum_grad(g * g, x, np.min(x, axis=1), 1, False)
 
 
 def h_grad_at(acc):

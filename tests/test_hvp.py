@@ -33,6 +33,8 @@ HELPER_CASES = [
     ("add_private", hv.h_add_private, (_a(3), _a(3)), (0, 1)),
     ("add_at", hv.h_add_at, (_a(4), _a(2), np.ones(4)), (0, 1)),
     ("sub_at", hv.h_sub_at, (_a(4), _a(2), np.ones(4)), (0, 1)),
+    ("extremum_grad", hv.h_extremum_grad, (_a(), np.array([0.3, 1.7, -0.2])), (0,)),
+    ("extremum_grad", hv.h_extremum_grad_rows, (_a(2), np.array([[0.3, 1.7], [0.9, -0.2]])), (0,)),
     ("grad_at", hv.h_grad_at, (_a(3),), (0,)),
     ("zero_at", hv.h_zero_at, (_a(3),), (0,)),
     ("item_grad", hv.h_item_grad, (_a(3), _a(3)), (0, 1)),

@@ -333,6 +333,19 @@ def test_add_at_into_a_list_adjoint():
     assert np.array_equal(acc[1], [1.5, 2.5])
 
 
+def test_add_at_into_a_returned_tuple_adjoint():
+    out = (np.ones(2), [np.ones(2)], 4.0)           # what `a, hs, s = f(...)` unpacks
+    g = np.array([1.0, 2.0])
+    acc = runtime.add_at(0, out, 2, 1.5)
+    assert acc == [0, 0, 1.5]
+    acc = runtime.add_at(acc, out, 1, [g])
+    acc = runtime.add_at(acc, out, 0, g)
+    acc = runtime.add_at(acc, out, 0, g)
+    assert acc[1][0] is g and np.array_equal(acc[0], 2 * g) and np.array_equal(g, [1.0, 2.0])
+    with pytest.raises(IndexError):
+        runtime.add_at(0, out, 3, g)
+
+
 def list_of_numbers(a):
     terms = []
     for j in range(3):
@@ -380,3 +393,68 @@ def test_sub_at_is_add_at_of_the_negation(acc, index, g):
     expected = runtime.add_at(acc(), x, index, -g)
     got = runtime.sub_at(acc(), x, index, g)
     assert np.array_equal(got, expected) and got.dtype == expected.dtype
+
+
+@pytest.mark.parametrize("make, index, g", [
+    (lambda: np.arange(6.0), 2, 1.5),                                   # one element of a vector
+    (lambda: np.arange(6.0), -1, np.float64(2.0)),
+    (lambda: np.arange(12.0).reshape(3, 4), (1, 2), 0.5),               # one element of a matrix
+    (lambda: np.arange(12.0).reshape(3, 4), (1, slice(1, 3)), np.array([1.0, 2.0])),
+    (lambda: np.arange(12.0).reshape(3, 4), (slice(None), 0), np.array([1.0, 2.0, 3.0])),
+    (lambda: np.arange(24.0).reshape(2, 3, 4), (0, 1), np.ones(4)),
+    (lambda: np.arange(12.0).reshape(3, 4), slice(0, 2), np.ones(4)),   # g broadcasts into rows
+    (lambda: np.arange(6.0, dtype=np.float32), slice(0, 2), np.ones(2, np.float32)),
+    (lambda: np.arange(6.0, dtype=np.float32), slice(0, 2), np.ones(2)),  # float64 into float32
+], ids=["vector-item", "vector-last", "matrix-item", "row-part", "column", "3d-row", "broadcast",
+        "float32", "widen"])
+@pytest.mark.parametrize("helper, sign", [(runtime.add_at, 1), (runtime.sub_at, -1)])
+def test_in_place_updates_match_numpy(make, index, g, helper, sign):
+    acc = make()
+    expected = make()
+    expected[index] += sign * g
+    got = helper(acc, acc, index, g)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("helper", [runtime.add_at, runtime.sub_at])
+def test_in_place_updates_leave_read_only_arrays_alone(helper):
+    base = np.arange(4.0)
+    frozen = np.broadcast_to(base, (3, 4))
+    out = helper(frozen, frozen, (1, slice(0, 2)), np.ones(2))
+    assert out is not frozen and np.array_equal(base, np.arange(4.0))
+    assert np.array_equal(out[1], base + np.array([1.0, 1.0, 0.0, 0.0]) * (1 if helper is runtime.add_at else -1))
+    with pytest.raises(ValueError):                                     # shapes that do not fit
+        helper(np.zeros((3, 4)), frozen, 1, np.ones(3))
+
+
+def _extremum_by_definition(g, x, z, axis, keepdims):
+    return runtime.broadcast_back(g, x, axis, keepdims) * ops.tie_split(x, z, axis, keepdims)
+
+
+@pytest.mark.parametrize("reduce, axis, keepdims", [
+    (np.max, None, False), (np.min, None, False), (np.max, None, True),
+    (np.max, 1, False), (np.min, 0, True), (np.max, (0, 2), False)])
+@pytest.mark.parametrize("ties", [False, True])
+def test_extremum_grad_is_broadcast_back_times_tie_split(reduce, axis, keepdims, ties):
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 4, 2))
+    if ties:
+        x = np.round(x)                                 # many equal values, so ties everywhere
+    z = reduce(x, axis=axis, keepdims=keepdims)
+    g = rng.standard_normal(np.shape(z)) if np.ndim(z) else rng.standard_normal()
+    got = ops.extremum_grad(g, x, z, axis, keepdims)
+    np.testing.assert_allclose(got, _extremum_by_definition(g, x, z, axis, keepdims), rtol=1e-15)
+    assert got.shape == x.shape and got.dtype == np.float64
+
+
+def test_extremum_grad_edge_cases():
+    x = np.array([1.0, 3.0, 3.0], dtype=np.float32)
+    one, two = ops.extremum_grad(np.float32(2.0), x[:2], np.max(x[:2])), \
+        ops.extremum_grad(np.float32(2.0), x, np.max(x))
+    assert one.dtype == two.dtype == np.float32                # a tie does not change the dtype
+    np.testing.assert_array_equal(two, [0.0, 1.0, 1.0])
+    assert ops.extremum_grad(0, x, np.max(x)) == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nan = ops.extremum_grad(1.0, np.array([1.0, np.nan]), np.nan)
+    assert np.isnan(nan).all()                                 # as the definition gives
+    assert ops.extremum_grad(2.0, 4.0, 4.0) == 2.0             # a number

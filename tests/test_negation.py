@@ -111,6 +111,12 @@ def complex_chain(z, w):
     return np.sum(np.abs(q) ** 2)
 
 
+def log_softmax_loss(y, x):
+    top = np.max(y)
+    lse = np.log(np.sum(np.exp(y - top))) + top
+    return np.sum(x * (y - lse))
+
+
 def _rng_args(fn, seed):
     rng = np.random.default_rng(seed)
     if fn is broadcast_negation:
@@ -122,7 +128,8 @@ def _rng_args(fn, seed):
     return (rng.normal(size=5), rng.normal(size=5))
 
 
-FUNCTIONS = [sigmoid_loss, negated_residual, broadcast_negation, weight_residual, scalar_chain, complex_chain]
+FUNCTIONS = [sigmoid_loss, negated_residual, broadcast_negation, weight_residual, scalar_chain, complex_chain,
+             log_softmax_loss]
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
@@ -163,6 +170,22 @@ def test_negation_absorbed_by_a_sum():
 def test_negation_carried_through_unbroadcast():
     assert _backward_negations(broadcast_negation) == 0
     assert _backward_negations(broadcast_negation, off=["negation"]) == 2
+
+
+def test_a_sum_is_negated_after_summing():
+    text = source_for(log_softmax_loss, _rng_args(log_softmax_loss, 0))
+    assert "unbroadcast(-" not in text and "d_lse = -unbroadcast(d_t7, lse)" in text
+    assert "unbroadcast(-" in source_for(log_softmax_loss, _rng_args(log_softmax_loss, 0),
+                                         off=["simplify"])
+
+
+def test_same_gradient_bit_for_bit_without_simplification(monkeypatch):
+    args = _rng_args(log_softmax_loss, 4)
+    on = srcgrad.grad(log_softmax_loss, wrt=(0, 1))(*args)
+    monkeypatch.setenv("SRCGRAD_DISABLE_PASSES", "simplify")
+    off = srcgrad.grad(log_softmax_loss, wrt=(0, 1))(*args)
+    for a, b in zip(on, off):
+        assert np.array_equal(a, b)
 
 
 def distance_to_rows(m, x):

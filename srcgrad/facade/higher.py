@@ -97,8 +97,13 @@ def sub_at(acc, x, index, g):
     return add_at(acc, x, index, -g)
 
 
+def extremum_grad(g, x, z, axis=None, keepdims=False):
+    """rops.extremum_grad for a Tensor adjoint: its general form, in recorded operations."""
+    return broadcast_back(g, x, axis, keepdims) * rops.tie_split(x, z, axis, keepdims)
+
+
 _SUBSTITUTES = {runtime.unbroadcast: unbroadcast, runtime.broadcast_back: broadcast_back,
-                runtime.add_at: add_at, runtime.sub_at: sub_at}
+                runtime.add_at: add_at, runtime.sub_at: sub_at, rops.extremum_grad: extremum_grad}
 _cache = {}
 
 

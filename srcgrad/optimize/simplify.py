@@ -1,8 +1,9 @@
 """Constant folding and algebraic identities on generated expressions.
 
 After `simplify(fn)`: operations on two constants are folded, `e ** 1`,
-`e * 1.0`, `e + 0`, `e - 0`, `-(-e)` are reduced, `0 - e` becomes `-e`, and
-conditional expressions with a constant test keep one branch.  Identities are
+`e * 1.0`, `e + 0`, `e - 0`, `-(-e)` are reduced, `0 - e` becomes `-e`,
+`unbroadcast(-g, x)` becomes `-unbroadcast(g, x)` (negating the sum, not the
+array summed), and conditional expressions with a constant test keep one branch.  Identities are
 only applied where they cannot change a value's type in a way that matters
 (never to comparisons, whose booleans add differently).
 """
@@ -10,6 +11,7 @@ only applied where they cannot change a value's type in a way that matters
 import operator
 
 from .. import astlib as A
+from .. import runtime
 
 _FOLD = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
          "**": operator.pow}
@@ -67,6 +69,16 @@ class _Simplify(A.NodeTransformer):
             return node.operand.operand
         if sym == "-" and _num(node.operand):
             return A.const(-node.operand.value)
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if A.anno(node.func, "global") is runtime.unbroadcast and len(node.args) == 2 \
+                and not node.keywords and isinstance(node.args[0], A.UnaryOp) \
+                and A.op_symbol(node.args[0].op) == "-":
+            out = A.copy_node(node)
+            out.args = [node.args[0].operand, node.args[1]]
+            return A.unaryop("-", out)
         return node
 
     def visit_Compare(self, node):

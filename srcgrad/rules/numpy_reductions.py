@@ -8,8 +8,8 @@ The nan-variants treat nan as missing: it receives no gradient."""
 import numpy as np
 
 from ..runtime import broadcast_back, keep_reduced, reduced_count
-from ..runtime.ops import (cumprod_grad, cumprod_tangent, diff_grad, prod_grad, prod_tangent,
-                           reverse_cumsum, tie_split)
+from ..runtime.ops import (cumprod_grad, cumprod_tangent, diff_grad, extremum_grad, prod_grad,
+                           prod_tangent, reverse_cumsum, tie_split)
 from ..runtime.reductions import (average_grad_weights, average_tangent_weights, average_weights,
                                   corrcoef_grad, corrcoef_tangent, cov_grad, cov_tangent,
                                   cumulative_grad, cumulative_tangent, ediff1d_grad, filled,
@@ -35,7 +35,7 @@ def mean(z, a, axis=None, dtype=None, out=None, keepdims=False):
          notes="ties split the gradient evenly (like torch.amax/amin; torch.max along a dim "
                "picks one index instead)")
 def extremum(z, a, axis=None, out=None, keepdims=False):
-    d[a] += broadcast_back(d[z], a, axis, keepdims) * tie_split(a, z, axis, keepdims)
+    d[a] += extremum_grad(d[z], a, z, axis, keepdims)
 
 
 @reverse(np.prod, method("prod"), notes="exact when the input contains zeros")
@@ -95,7 +95,7 @@ def nanprod(z, a, axis=None, dtype=None, out=None, keepdims=False):
 
 @reverse(np.nanmax, np.nanmin, notes="ties split the gradient evenly")
 def nanextremum(z, a, axis=None, out=None, keepdims=False):
-    d[a] += broadcast_back(d[z], a, axis, keepdims) * tie_split(a, z, axis, keepdims)
+    d[a] += extremum_grad(d[z], a, z, axis, keepdims)
 
 
 @reverse(np.nanvar)

@@ -40,6 +40,11 @@ def broadcast_back_tangent(z, g, x, axis=None, keepdims=False):
     t[z] += broadcast_back(t[g], x, axis, keepdims)
 
 
+@forward(ops.extremum_grad, shape=("x", "z", "axis", "keepdims"))
+def extremum_grad_tangent(r, g, x, z, axis=None, keepdims=False):
+    t[r] += ops.extremum_grad(t[g], x, z, axis, keepdims)     # the mask is locally constant
+
+
 @forward(keep_reduced, shape=("x", "axis", "keepdims"))
 def keep_reduced_tangent(r, z, x, axis=None, keepdims=False):
     t[r] += keep_reduced(t[z], x, axis, keepdims)

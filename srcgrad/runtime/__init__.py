@@ -210,6 +210,14 @@ def add_private(a, b):
     return add(a, b)
 
 
+def _plain(index):
+    """A tuple index of ints and slices: a view, so `acc[index] += g` updates acc."""
+    for i in index:
+        if type(i) is not int and type(i) is not slice:
+            return False
+    return True
+
+
 def _is_basic_index(index):
     if type(index) in (int, slice) or index is None or index is Ellipsis:
         return True
@@ -222,17 +230,24 @@ def _is_basic_index(index):
 @shape_only(1)
 def add_at(acc, x, index, g):
     """Add `g` into `acc[index]`, creating `acc` (zeros shaped like `x`) if _zero(it)."""
-    if type(acc) is list and type(index) is int:
+    ta = type(acc)
+    if ta is _ndarray:
+        if _in_place(acc, index, g, False):
+            return acc
+    elif ta is list and type(index) is int:
         acc[index] = add(acc[index], g)     # one element of a list's adjoint
         return acc
-    if type(acc) is int and acc == 0 and type(x) is _ndarray and type(g) is _ndarray and \
-            x.dtype is g.dtype and x.dtype.kind in "fc" and _is_basic_index(index):
-        acc = np.zeros(x.shape, x.dtype)    # the first part of an array's adjoint
-        acc[index] = g
-        return acc
-    if _updatable_part(acc, index, g):
-        acc[index] += g             # the common case in loops: part of an array the caller owns
-        return acc
+    elif ta is int and acc == 0:
+        tx = type(x)
+        if tx is _ndarray and type(g) is _ndarray and x.dtype is g.dtype and \
+                x.dtype.kind in "fc" and _is_basic_index(index):
+            acc = np.zeros(x.shape, x.dtype)    # the first part of an array's adjoint
+            acc[index] = g
+            return acc
+        if (tx is tuple or tx is list) and type(index) is int:
+            acc = [0] * len(x)                  # the first item of a returned tuple's adjoint
+            acc[index] = g
+            return acc
     if _zero(g):
         return acc
     if type(x) is _ndarray or isinstance(acc, _ndarray):
@@ -268,17 +283,32 @@ def add_at(acc, x, index, g):
 @shape_only(1)
 def sub_at(acc, x, index, g):
     """add_at(acc, x, index, -g), subtracting where the array allows it: no negated copy of g."""
-    if _updatable_part(acc, index, g):
-        acc[index] -= g
+    if type(acc) is _ndarray and _in_place(acc, index, g, True):
         return acc
     return add_at(acc, x, index, -g)
 
 
-def _updatable_part(acc, index, g):
-    """`acc[index] op= g` can update `acc` in place as it is: a writeable array, a plain
-    index, and `g` of acc's own dtype (nothing to widen)."""
-    return type(acc) is _ndarray and (type(index) is int or type(index) is slice) and (
-        type(g) is float or (type(g) in _SAME_DTYPE and g.dtype == acc.dtype)) and acc.flags.writeable
+def _in_place(acc, index, g, subtract):
+    """Try `acc[index] += g` (or `-=`) on the array `acc`, and say whether it was done.
+
+    Only a plain index and a `g` of acc's own dtype (nothing to widen) are tried; a
+    read-only `acc` (a broadcast view) raises before anything is written and is left
+    to the general path, which copies it."""
+    ti, tg = type(index), type(g)
+    if (ti is int or ti is slice or (ti is tuple and _plain(index))) and (
+            tg is float or (tg in _SAME_DTYPE and g.dtype is acc.dtype)):
+        try:
+            part = acc[index]
+            if type(part) is not _ndarray:     # one element of a vector: not a view
+                acc[index] = part - g if subtract else part + g
+            elif subtract:
+                part -= g                      # a view: no write-back needed
+            else:
+                part += g
+            return True
+        except ValueError:
+            return False
+    return False
 
 
 def grad_at(acc, index):

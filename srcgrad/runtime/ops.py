@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import _zero, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
+from . import _zero, broadcast_back, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
 from .kernels import contract, float_type, spread
 
 _ndarray = np.ndarray
@@ -102,6 +102,20 @@ def inverse_permutation(axes, ndim):
         return None
     axes = [a % ndim for a in axes]
     return tuple(np.argsort(axes))
+
+
+def extremum_grad(g, x, z, axis=None, keepdims=False):
+    """The adjoint of `z`, a max or min of `x`: `g` at the positions that reached it, ties
+    sharing equally.  broadcast_back(g, ...) * tie_split(...) in fewer array operations."""
+    if _zero(g):
+        return 0
+    if axis is None:
+        mask = np.equal(x, z)
+        n = int(np.count_nonzero(mask))     # a Python int keeps g's dtype in g / n
+        if n == 1:
+            return mask * g
+        return mask * (g / n) if n else mask / n * g     # no position (a nan): nan, as tie_split
+    return broadcast_back(g, x, axis, keepdims) * tie_split(x, z, axis, keepdims)
 
 
 def tie_split(x, z, axis=None, keepdims=False):
