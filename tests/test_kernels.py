@@ -458,3 +458,14 @@ def test_extremum_grad_edge_cases():
         nan = ops.extremum_grad(1.0, np.array([1.0, np.nan]), np.nan)
     assert np.isnan(nan).all()                                 # as the definition gives
     assert ops.extremum_grad(2.0, 4.0, 4.0) == 2.0             # a number
+
+
+def test_list_adjoint_helpers_on_lists_and_zeros():
+    acc = [1.0, np.ones(2)]
+    assert runtime.last_grad(acc) is acc[1]
+    assert runtime.drop_last(acc) is acc and acc == [1.0]
+    assert runtime.last_grad(runtime.drop_last(acc)) == 0 and acc == []
+    assert runtime.drop_last([]) == [] and runtime.last_grad([]) == 0
+    assert runtime.last_grad(0) == 0 and runtime.drop_last(0) == 0
+    assert runtime.add(1.5, 2.25) == 3.75 and runtime.add(0.0, [1.0]) == [1.0]
+    assert runtime.add(np.float64(1.5), 2.0) == 3.5

@@ -179,7 +179,8 @@ def zeros_list(x):
 
 def add(a, b):
     """a + b for adjoints of any structure; 0 is the identity."""
-    if type(a) is _ndarray and type(b) is _ndarray:
+    ta = type(a)
+    if ta is type(b) and (ta is _ndarray or ta is float):
         return a + b
     if _zero(a) or a is None:
         return b
@@ -342,12 +343,17 @@ def zero_at(acc, index):
 
 def last_grad(acc):
     """The adjoint of a list's last element."""
+    if type(acc) is list:
+        return acc[-1] if acc else 0
     return 0 if _zero(acc) or not acc else acc[-1]
 
 
 def drop_last(acc):
     """Undo an append on the adjoint of a list."""
-    if not _zero(acc) and acc:
+    if type(acc) is list:
+        if acc:
+            acc.pop()
+    elif not _zero(acc) and acc:
         acc.pop()
     return acc
 
