@@ -336,6 +336,7 @@ def test_add_at_into_a_list_adjoint():
 def test_add_at_into_a_returned_tuple_adjoint():
     out = (np.ones(2), [np.ones(2)], 4.0)           # what `a, hs, s = f(...)` unpacks
     g = np.array([1.0, 2.0])
+    assert runtime.add_at(0, out, 2, 0) == 0          # no gradient stays the plain 0
     acc = runtime.add_at(0, out, 2, 1.5)
     assert acc == [0, 0, 1.5]
     acc = runtime.add_at(acc, out, 1, [g])

@@ -245,7 +245,7 @@ def add_at(acc, x, index, g):
             acc = np.zeros(x.shape, x.dtype)    # the first part of an array's adjoint
             acc[index] = g
             return acc
-        if (tx is tuple or tx is list) and type(index) is int:
+        if (tx is tuple or tx is list) and type(index) is int and not _zero(g):
             acc = [0] * len(x)                  # the first item of a returned tuple's adjoint
             acc[index] = g
             return acc
