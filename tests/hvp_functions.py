@@ -12,9 +12,9 @@ from srcgrad.runtime import (add_at, add_private, as_grad, broadcast_back, drop_
                              item_grad, keep_reduced, last_grad, snapshot, sub_at, unbroadcast,
                              zero_at)
 from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, extremum_grad, matmul_grad_x,
-                                 matmul_grad_y, real_if_real, repeat_grad, reverse_cumsum, sequence_grad,
-                                 split_like, sum_grad, take_grad, tile_grad, trace_grad,
-                                 transpose_method_grad, unstack)
+                                 matmul_grad_y, real_if_real, repeat_grad, reverse_cumsum,
+                                 sequence_grad, split_like, sum_grad, take_grad, tile_grad,
+                                 trace_grad, transpose_method_grad, unstack)
 from srcgrad.runtime.reductions import scatter_flat
 from srcgrad.runtime.shapes import (join_grad, restack, sort_grad, take_along_axis_grad,
                                     unconcatenate, unsplit)

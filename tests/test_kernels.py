@@ -423,7 +423,8 @@ def test_in_place_updates_leave_read_only_arrays_alone(helper):
     frozen = np.broadcast_to(base, (3, 4))
     out = helper(frozen, frozen, (1, slice(0, 2)), np.ones(2))
     assert out is not frozen and np.array_equal(base, np.arange(4.0))
-    assert np.array_equal(out[1], base + np.array([1.0, 1.0, 0.0, 0.0]) * (1 if helper is runtime.add_at else -1))
+    sign = 1 if helper is runtime.add_at else -1
+    assert np.array_equal(out[1], base + sign * np.array([1.0, 1.0, 0.0, 0.0]))
     with pytest.raises(ValueError):                                     # shapes that do not fit
         helper(np.zeros((3, 4)), frozen, 1, np.ones(3))
 

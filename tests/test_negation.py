@@ -128,8 +128,8 @@ def _rng_args(fn, seed):
     return (rng.normal(size=5), rng.normal(size=5))
 
 
-FUNCTIONS = [sigmoid_loss, negated_residual, broadcast_negation, weight_residual, scalar_chain, complex_chain,
-             log_softmax_loss]
+FUNCTIONS = [sigmoid_loss, negated_residual, broadcast_negation, weight_residual, scalar_chain,
+             complex_chain, log_softmax_loss]
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)

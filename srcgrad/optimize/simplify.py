@@ -3,9 +3,9 @@
 After `simplify(fn)`: operations on two constants are folded, `e ** 1`,
 `e * 1.0`, `e + 0`, `e - 0`, `-(-e)` are reduced, `0 - e` becomes `-e`,
 `unbroadcast(-g, x)` becomes `-unbroadcast(g, x)` (negating the sum, not the
-array summed), and conditional expressions with a constant test keep one branch.  Identities are
-only applied where they cannot change a value's type in a way that matters
-(never to comparisons, whose booleans add differently).
+array summed), and conditional expressions with a constant test keep one
+branch.  Identities are only applied where they cannot change a value's type
+in a way that matters (never to comparisons, whose booleans add differently).
 """
 
 import operator

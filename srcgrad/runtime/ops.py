@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from . import _zero, broadcast_back, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast, zero_passes
+from . import (_zero, broadcast_back, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast,
+               zero_passes)
 from .kernels import contract, float_type, spread
 
 _ndarray = np.ndarray
