@@ -212,7 +212,8 @@ def add_private(a, b):
 
 
 def _plain(index):
-    """A tuple index of ints and slices: a view, so `acc[index] += g` updates acc."""
+    """A tuple index of ints and slices: a view, so `acc[index] += g` updates acc.
+    (Stricter than _is_basic_index: a bool there counts as Integral but makes a copy.)"""
     for i in index:
         if type(i) is not int and type(i) is not slice:
             return False
@@ -343,17 +344,12 @@ def zero_at(acc, index):
 
 def last_grad(acc):
     """The adjoint of a list's last element."""
-    if type(acc) is list:
-        return acc[-1] if acc else 0
-    return 0 if _zero(acc) or not acc else acc[-1]
+    return acc[-1] if (type(acc) is list or not _zero(acc)) and acc else 0
 
 
 def drop_last(acc):
     """Undo an append on the adjoint of a list."""
-    if type(acc) is list:
-        if acc:
-            acc.pop()
-    elif not _zero(acc) and acc:
+    if (type(acc) is list or not _zero(acc)) and acc:
         acc.pop()
     return acc
 
