@@ -30,7 +30,9 @@ class GradFunction:
         self.with_value = with_value
         self.has_aux = has_aux
         self.holomorphic = holomorphic
-        self._compiled = {}
+        self._compiled = {}       # argument kinds -> compiled pair for any shapes
+        self._called = {}         # argument kinds -> the pair the last call used
+        self._shaped = {}         # (kinds, shape pattern) -> compiled pair
         self.__name__ = f"grad_{getattr(self.fn, '__name__', 'f')}"
         self.__doc__ = f"Gradient of {self.fn.__qualname__} with respect to {', '.join(self.wrt)}."
 
@@ -60,22 +62,47 @@ class GradFunction:
         """The compiled pair for argument kinds `key` (one per parameter, in order)."""
         c = self._compiled.get(key)
         if c is None or not c.guards_hold():
-            kinds = dict(zip(self.params, key))
-            fn = self.fn
-            if self.inner is not None:            # the inner derivative, specialized to kinds
-                from .higher import derivative_function
-                fn = derivative_function(self.inner, kinds)
-            c = self._compiled[key] = cache.get(fn, self.wrt, kinds, pipeline.options_from_env())
-            self._last = c
+            c = self._compiled[key] = self._compile(key)
+        return c
+
+    def _compile(self, key, pattern=None):
+        kinds = dict(zip(self.params, key))
+        fn = self.fn
+        if self.inner is not None:            # the inner derivative, specialized to kinds
+            from .higher import derivative_function
+            fn = derivative_function(self.inner, kinds)
+        options = pipeline.options_from_env()
+        if pattern is not None:
+            options["shapes"] = pattern
+        c = self._last = cache.get(fn, self.wrt, kinds, options)
+        return c
+
+    def _for_call(self, key, values):
+        """The compiled pair for a call: compiled for the arguments' shape pattern the
+        first time; later calls check the pattern only when the code relies on it."""
+        if self.inner is not None:
+            return self._compiled_at(key)
+        c = self._called.get(key)
+        if c is not None and not c.shaped and c.guards_hold():
+            return c
+        pattern = runtime.shape_pattern(self.params, values)
+        c = self._shaped.get((key, pattern))
+        if c is None or not c.guards_hold():
+            c = self._shaped[(key, pattern)] = self._compile(key, pattern)
+            self._called[key] = c
+            if not c.shaped:                  # good for any shapes: the generic pair too
+                self._compiled[key] = c
+        self._last = c
         return c
 
     def __call__(self, *args, **kwargs):
         if self._positional(args, kwargs):
-            c = self._compiled_at(tuple([K.of_value(a) for a in args]))
+            c = self._for_call(tuple([K.of_value(a) for a in args]), args)
             inputs = [args[i] for i in self._wrt_at]
         else:
             values, kinds = self._bind(args, kwargs)
-            c = self.compiled_for(kinds)
+            c = self._for_call(tuple(kinds.get(p, K.UNKNOWN) for p in self.params),
+                               [values.get(p) for p in self.params])
             inputs = [values[w] for w in self.wrt]
         for w, v in zip(self.wrt, inputs):
             if type(v) is not np.ndarray or v.dtype.kind not in "fc":

@@ -285,7 +285,7 @@ def _write(path, c, fns):
                       "functions": [list(f) for f in u.functions()],
                       "first_line": c.starts[u.key], "text": [c.starts[u.key], u.text.count("\n")],
                       "cells": cells, "guards": guards, "kinds": u.local_kinds})
-    meta = {"version": __version__, "units": units,
+    meta = {"version": __version__, "units": units, "shaped": c.shaped,
             "sha256": hashlib.sha256(c.source.encode()).hexdigest()}
     data = c.source + _META + json.dumps(meta, sort_keys=True) + "\n"
     directory = os.path.dirname(path)
@@ -365,7 +365,8 @@ def _link(path, text, meta, fns):
         made.append(funcs)
     roles = {role: made[0][name] for role, name in meta["units"][0]["functions"]}
     return pipeline.Compiled(forward=roles.get("forward"), backward=roles.get("backward"),
-                             jvp=roles.get("jvp"), units=[], source=text, guards=guards, filename=path)
+                             jvp=roles.get("jvp"), units=[], source=text, guards=guards, filename=path,
+                             shaped=meta.get("shaped", False))
 
 
 def clear_memory():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from . import astlib as A
 from . import closures, codegen, controlflow, fence, inplace, loader, normalize, runtime, source
-from .analysis import activity, aliases, flow, kinds as K
+from .analysis import activity, aliases, flow, kinds as K, shapes
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
@@ -62,6 +62,8 @@ class Unit:
     text: str = ""
     cells: dict = field(default_factory=dict)      # cell name -> binding description
     local_kinds: dict = field(default_factory=dict)   # kinds of the normal form's variables
+    shapes: dict = None         # size classes of the variables, for a call's shape pattern
+    shaped: bool = False        # its code holds only for that pattern
     guards: list = field(default_factory=list)
     defaults: tuple = (None, None)
 
@@ -87,6 +89,7 @@ class Compiled:
     starts: dict = field(default_factory=dict)    # unit key -> first line in `source`
 
     jvp: object = None
+    shaped: bool = False        # valid only for the shape pattern it was compiled for
 
     def guards_hold(self):
         for info, name, obj in self.guards:
@@ -181,6 +184,9 @@ def transform(unit, ctx):
     if "activity" in off:              # for measurement: adjoints for everything on a path
         active = varied | useful
     alias_info = aliases.analyze(fn, kinds, varied, useful, info)
+    pattern = dict(ctx.options.get("shapes", ())) if unit is ctx.top else {}
+    if pattern and "shapes" not in off:
+        unit.shapes = shapes.infer(fn, pattern, kinds, info)
     if unit.mode == "forward":
         jvp = ForwardPass(unit, fn, kinds, active, namer, ctx).build()
         tangents = set(namer.tangents().values())
@@ -220,7 +226,7 @@ def _kind_hints(info):
 
 
 PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "negation", "copyprop",
-          "deadcode", "hoist-outer", "in-place-add", "renest", "plan-einsum")
+          "deadcode", "hoist-outer", "in-place-add", "renest", "plan-einsum", "shapes")
 
 
 def options_from_env():
@@ -388,7 +394,8 @@ def link(ctx, top_unit, filename):
     top = made[top_unit.key]
     roles = {role: top[name] for role, name in top_unit.functions()}
     return Compiled(forward=roles.get("forward"), backward=roles.get("backward"), jvp=roles.get("jvp"),
-                    units=units, source=text, guards=guards, filename=filename, starts=starts)
+                    units=units, source=text, guards=guards, filename=filename, starts=starts,
+                    shaped=top_unit.shaped)
 
 
 def _reachable(units):

@@ -156,7 +156,6 @@ class Reverser:
             site.blocks = [self.block(st.body, loops, path + (0,)), self.block(st.orelse, loops, path + (1,))]
             site.header_reads = set(A.names_in(st.test, load_only=True))
             site.bwd = [A.if_(A.copy_node(st.test), [], [])]
-            
             return site
         if isinstance(st, (A.For, A.While)):
             return self.loop(st, site, loops + (st,), path)
@@ -169,13 +168,12 @@ class Reverser:
         if p is None:
             return site                        # opaque: forward only
         site.result = p.result
-        self.primitive(st, p, site)
+        self.primitive(st, p, site, in_loop=bool(loops))
         return site
 
     def loop(self, st, site, loops, path):
         brk = A.anno(st, "break_flag")
         body_sites = self.block(st.body, loops, path + (0,))
-        site.blocks = [body_sites]
         site.blocks = [body_sites]
         counter = None
         if isinstance(st, A.While) or brk:
@@ -206,7 +204,7 @@ class Reverser:
 
     # --- primitives ---------------------------------------------------------------------------
 
-    def primitive(self, st, p, site):
+    def primitive(self, st, p, site, in_loop=False):
         t = p.target
         result_active = p.result is not None and p.result in self.active and not isinstance(st, A.AugAssign)
         if t.kind == "copy":
@@ -267,6 +265,8 @@ class Reverser:
                 hint="hint: pass it through srcgrad.stop_gradient if no gradient should flow, "
                      "or register a template that covers it with @srcgrad.adjoint")
         elide = elidable(rule, tpl, mapping, lambda o: self.kind(o) == NUM)
+        if in_loop and self.unit.shapes:
+            elide |= self.same_shape(rule, tpl, mapping, p.result, elide)
         if rule.key == constructs.SETITEM and self.kind(p.args[2]) == NUM and \
                 _index_rank(self.kind(p.args[0]), p.args[1], self.kinds, self.info) == 0:
             elide.add("v")                    # a scalar stored into one element
@@ -280,6 +280,20 @@ class Reverser:
         site.bwd = code
         if result_active and not mutation:
             site.resets = [self.reset(p.result)]
+
+    def same_shape(self, rule, tpl, mapping, result, elide):
+        """Parameters that have the result's shape by the call's shape pattern (in a loop,
+        where an `unbroadcast` per iteration is worth a pattern check per call)."""
+        shapes = self.unit.shapes
+        want = shapes.get(result)
+        if want is None:
+            return set()
+        more = elidable(rule, tpl, mapping, lambda o: False,
+                        lambda o: A.is_name(o) and shapes.get(o.id) == want)
+        more = {q for q in more - elide if self.adj(mapping[q])}
+        if more:
+            self.unit.shaped = True
+        return more
 
     def _mutation_active(self, p):
         return any(isinstance(a, A.Name) and a.id in self.active for a in p.args)

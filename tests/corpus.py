@@ -1049,6 +1049,20 @@ def model_rnn(W, U, xs):
     return np.sum(h ** 2)
 
 
+def rnn_bias(W, U, b, xs):
+    h = np.zeros(W.shape[0])
+    for t in range(xs.shape[0]):
+        h = np.tanh(h @ W + xs[t] @ U + b)
+    return np.sum(h * h)
+
+
+# the same code twice: a bias as wide as the state, and one that broadcasts over it
+case(M(4, 4, -0.5, 0.5), M(3, 4, -0.5, 0.5), V(4), T(6, 3), wrt=(0, 1, 2),
+     id="model_rnn_bias")(rnn_bias)
+case(M(4, 4, -0.5, 0.5), M(3, 4, -0.5, 0.5), V(1), T(6, 3), wrt=(0, 1, 2),
+     id="model_rnn_bias_broadcast")(rnn_bias)
+
+
 @case(V(3), M(10, 3), V(10), wrt=0)
 def model_logistic(w, X, y):
     z = X @ w

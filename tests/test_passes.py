@@ -4,20 +4,25 @@ import pytest
 
 import srcgrad
 from corpus import CASES, make_args
-from srcgrad import pipeline
+from srcgrad import pipeline, runtime
 
 SAMPLE = [c for c in CASES if c.id in {
     "model_mlp", "model_rnn", "model_scalar_loop", "model_scalar_loop_products", "lst_append_array", "call_nested_def_loop",
-    "model_euler_ode", "model_rosenbrock", "lst_fresh_list_each_iteration", "la_einsum", "model_logistic"}]
+    "model_euler_ode", "model_rosenbrock", "lst_fresh_list_each_iteration", "la_einsum", "model_logistic",
+    "model_rnn_bias"}]
 
 
 def _source(c, off):
-    """The code `grad` compiles for the case's arguments (specialized to their kinds)."""
+    """The code `grad` compiles for the case's arguments (specialized to their kinds and
+    their shape pattern)."""
     import inspect
     from srcgrad.analysis.kinds import of_value
-    kinds = {p: of_value(a) for p, a in zip(inspect.signature(c.fn).parameters, make_args(c, 0))}
-    return pipeline.compile_split(c.fn, [_name(c, w) for w in _wrt(c)], kinds,
-                                  {"disable": tuple(off)} if off else {}).source
+    params, args = list(inspect.signature(c.fn).parameters), make_args(c, 0)
+    kinds = {p: of_value(a) for p, a in zip(params, args)}
+    options = {"shapes": runtime.shape_pattern(params, args)}
+    if off:
+        options["disable"] = tuple(off)
+    return pipeline.compile_split(c.fn, [_name(c, w) for w in _wrt(c)], kinds, options).source
 
 
 def _wrt(c):
@@ -30,7 +35,7 @@ def _name(c, w):
 
 
 def test_sample_is_present():
-    assert len(SAMPLE) == 11
+    assert len(SAMPLE) == 12
 
 
 @pytest.mark.parametrize("name", pipeline.PASSES)

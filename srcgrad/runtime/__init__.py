@@ -416,6 +416,17 @@ def as_grad(g, x):
     return g
 
 
+def shape_pattern(names, values):
+    """((name, size classes), ...) for the array values: equal sizes get equal class
+    numbers, size 1 the number 1 (analysis.shapes reads this, not the sizes)."""
+    classes = {1: 1}
+    out = []
+    for name, v in zip(names, values):
+        if type(v) is _ndarray:
+            out.append((name, tuple([classes.setdefault(n, len(classes) + 1) for n in v.shape])))
+    return tuple(out)
+
+
 def seed_like(out):
     """The cotangent 1 for a scalar (or single-element) output."""
     if type(out) is float:
