@@ -114,3 +114,24 @@ def test_switching_the_pass_off_keeps_unbroadcast(monkeypatch):
     g = srcgrad.grad(rnn_bias, wrt=WRT)
     _matches_numeric(g, _args(8))
     assert "unbroadcast(" in _loop_backward(g.source)
+
+
+def rows_by_flag(M, v):
+    s = 0.0
+    for t in range(2):
+        flag = t >= 0                  # a bool: M[flag] has shape (1, 3, 4), not (4,)
+        k = t % 2 + 1                  # an int: M[k] drops the axis
+        s = s + np.sum(np.tanh(M[flag] * v)) + np.sum(M[k] * v)
+    return s
+
+
+def test_only_integers_index_an_axis_away():
+    r = np.random.RandomState(9)
+    args = [r.randn(3, 4), r.randn(4)]
+    g = srcgrad.grad(rows_by_flag, wrt=(0, 1))
+    report = srcgrad.check_grad(rows_by_flag, *args, wrt=(0, 1))
+    assert report.ok, str(report)
+    for got, arg in zip(g(*args), report.arguments):
+        np.testing.assert_allclose(got, arg.numeric, rtol=1e-5, atol=1e-6)
+    loop = g.source[g.source.index("def rows_by_flag_backward"):]
+    assert loop.count("unbroadcast(") == 2      # both kept for M[flag] * v, none for M[k] * v

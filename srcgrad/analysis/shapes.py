@@ -15,6 +15,8 @@ same pattern, whatever the sizes themselves, so the compiled code is keyed by
 the pattern and not by the shapes.
 """
 
+import operator
+
 from .. import astlib as A
 from ..normalize import prim
 from ..rules import constructs
@@ -32,21 +34,62 @@ def infer(fn, pattern, kinds, info):
     `pattern` gives the argument arrays' classes ({parameter: tuple}); scalars
     (kind num) have shape ().
     """
-    state = _State(kinds, info)
+    stmts = flow.all_stmts(fn.body)
+    state = _State(kinds, info, _integers(stmts, kinds))
     for name in A.param_names(fn):
         state.shapes[name] = pattern.get(name) if name in pattern else _scalar(kinds.get(name))
-    stmts = flow.all_stmts(fn.body)
-    params = set(A.param_names(fn))
     for _ in range(50):
         changed = False
         for st in stmts:
             for name, shape, size in _stmt_shapes(st, state):
-                if name in params:
-                    continue
                 changed |= state.update(name, shape, size)
         if not changed:
             break
     return {n: (None if s is BOTTOM else s) for n, s in state.shapes.items()}
+
+
+_INT_OPS = {operator.add, operator.sub, operator.mul, operator.floordiv, operator.mod,
+            operator.neg}
+
+
+def _integers(stmts, kinds):
+    """Locals that only ever hold ints: loop counters (every loop is over a range) and
+    sums, products, `//` and `%` of them.  Only these index an axis away; a bool
+    scalar would add one (`x[True]` has shape (1, ...))."""
+    defs = {}
+    for st in stmts:
+        for name in flow.defs(st):
+            defs.setdefault(name, []).append(st)
+    ints = set(defs)
+
+    def integral(atom):
+        if A.is_const(atom):
+            return type(atom.value) is int
+        return isinstance(atom, A.Name) and atom.id in ints
+
+    def made_int(st):
+        if isinstance(st, A.For):
+            return True
+        p = prim(st)
+        if p is None:
+            return False
+        if p.target.kind == "copy":
+            return integral(p.args[0])
+        key = getattr(p.target.rule, "key", None)
+        if key is len:
+            return True
+        if key == constructs.GETITEM:           # x.shape[i]
+            return K.atom_kind(p.args[0], kinds) == K.SHAPE
+        return key in _INT_OPS and all(integral(a) for a in p.args) and not p.keywords
+
+    changed = True
+    while changed:
+        changed = False
+        for name in list(ints):
+            if not all(made_int(st) for st in defs[name]):
+                ints.discard(name)
+                changed = True
+    return ints
 
 
 def _scalar(kind):
@@ -54,9 +97,10 @@ def _scalar(kind):
 
 
 class _State:
-    def __init__(self, kinds, info):
+    def __init__(self, kinds, info, ints):
         self.kinds = kinds
         self.info = info
+        self.ints = ints        # locals that hold ints only
         self.shapes = {}        # variable -> tuple of classes, None, or BOTTOM
         self.sizes = {}         # int variable -> the class of the size it holds (x.shape[0])
         self.whole = {}         # shape-valued variable (x.shape) -> its tuple
@@ -192,12 +236,17 @@ def _getitem(p, state, base):
                 return None, none
             out.append(base[axis])
             axis += 1
-        elif K.atom_kind(part, state.kinds, state.info) == K.NUM and axis < len(base) \
-                and not (A.is_const(part) and isinstance(part.value, bool)):
+        elif _int_index(part, state) and axis < len(base):
             axis += 1                                      # an integer drops the axis
         else:
             return None, none
     return tuple(out) + tuple(base[axis:]), none
+
+
+def _int_index(node, state):
+    if A.is_const(node):
+        return type(node.value) is int
+    return isinstance(node, A.Name) and node.id in state.ints
 
 
 def _full_slice(node):
