@@ -49,7 +49,7 @@ class GradFunction:
     def split(self, *args, **kwargs):
         """(compiled, bound argument values) for these arguments: the shared split pair."""
         values, kinds = self._bind(args, kwargs)
-        return self.compiled_for(kinds), values
+        return self.for_call(kinds, values), values
 
     def _positional(self, args, kwargs):
         """True for a call that gives every parameter positionally: no binding needed."""
@@ -77,6 +77,11 @@ class GradFunction:
         c = self._last = cache.get(fn, self.wrt, kinds, options)
         return c
 
+    def for_call(self, kinds, values):
+        """The compiled pair for one call with argument `values` (by parameter) of `kinds`."""
+        return self._for_call(tuple(kinds.get(p, K.UNKNOWN) for p in self.params),
+                              [values.get(p) for p in self.params])
+
     def _for_call(self, key, values):
         """The compiled pair for a call: compiled for the arguments' shape pattern the
         first time; later calls check the pattern only when the code relies on it."""
@@ -101,8 +106,7 @@ class GradFunction:
             inputs = [args[i] for i in self._wrt_at]
         else:
             values, kinds = self._bind(args, kwargs)
-            c = self._for_call(tuple(kinds.get(p, K.UNKNOWN) for p in self.params),
-                               [values.get(p) for p in self.params])
+            c = self.for_call(kinds, values)
             inputs = [values[w] for w in self.wrt]
         for w, v in zip(self.wrt, inputs):
             if type(v) is not np.ndarray or v.dtype.kind not in "fc":

@@ -135,3 +135,14 @@ def test_only_integers_index_an_axis_away():
         np.testing.assert_allclose(got, arg.numeric, rtol=1e-5, atol=1e-6)
     loop = g.source[g.source.index("def rows_by_flag_backward"):]
     assert loop.count("unbroadcast(") == 2      # both kept for M[flag] * v, none for M[k] * v
+
+
+def test_split_and_call_share_one_compilation():
+    g = srcgrad.grad(rnn_bias, wrt=WRT)
+    args = _args(10, bias=5, state=5)
+    before = cache.stats["transforms"] + cache.stats["disk_hits"] + cache.stats["memory_hits"]
+    compiled, values = g.split(*args)
+    g(*args)
+    assert cache.stats["transforms"] + cache.stats["disk_hits"] + cache.stats["memory_hits"] \
+        == before + 1
+    assert compiled.shaped and g._last is compiled

@@ -53,7 +53,7 @@ def call(function, args, kwargs):
     gradient = function.grad(tuple(wrt) if len(wrt) > 1 else wrt[0])
     if positional:
         raw_values = dict(zip(params, raw_args))
-        compiled = gradient.compiled_for({p: kind(v) for p, v in raw_values.items()})
+        compiled = gradient.for_call({p: kind(v) for p, v in raw_values.items()}, raw_values)
     else:
         compiled, raw_values = gradient.split(*raw_args, **raw_kwargs)
     out, tape = compiled.forward(*raw_args, **raw_kwargs)
