@@ -74,8 +74,8 @@ class GradFunction:
         options = pipeline.options_from_env()
         if pattern is not None:
             options["shapes"] = pattern
-        c = self._last = cache.get(fn, self.wrt, kinds, options)
-        return c
+        self._last = cache.get(fn, self.wrt, kinds, options)
+        return self._last
 
     def for_call(self, kinds, values):
         """The compiled pair for one call with argument `values` (by parameter) of `kinds`."""
