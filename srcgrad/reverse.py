@@ -25,13 +25,13 @@ import numpy as np
 from . import astlib as A
 from . import runtime
 from .analysis import flow
-from .analysis.kinds import NUM, _index_rank, atom_kind, is_array
+from .analysis.kinds import NUM, _index_rank, array, atom_kind, is_array
 from .errors import NoTemplateError
 from .normalize import Prim, builtin_ref, prim
 from .recompute import recompute
 from .rules import constructs
 from .rules.registry import lookup
-from .rules.expand import BindError, bind, elidable, expand, missing_derivative
+from .rules.expand import BindError, bind, elementwise_params, elidable, expand, missing_derivative
 
 
 @dataclass
@@ -288,9 +288,8 @@ class Reverser:
         want = shapes.get(result)
         if want is None:
             return set()
-        more = elidable(rule, tpl, mapping, lambda o: False,
-                        lambda o: A.is_name(o) and shapes.get(o.id) == want)
-        more = {q for q in more - elide if self.adj(mapping[q])}
+        more = {q for q in elementwise_params(rule, tpl) if q not in elide and A.is_name(mapping.get(q))
+                and shapes.get(mapping[q].id) == want and self.adj(mapping[q])}
         if more:
             self.unit.shaped = True
         return more
@@ -644,7 +643,7 @@ def _squares(rule, p, kind_of):
         return False
     if rule.key in (operator.mul, np.multiply):
         return True
-    return rule.key in (operator.matmul, np.matmul, np.dot, np.inner) and kind_of(p.args[0]) == "array:1"
+    return rule.key in (operator.matmul, np.matmul, np.dot, np.inner) and kind_of(p.args[0]) == array(1)
 
 
 def _flatten_fwd(sites):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import accumulate_functions as F
-from specialized import assert_matches_differences, source_for
+from specialized import assert_matches_differences, rewritten, source_for
 import srcgrad
 from srcgrad import astlib as A
 from srcgrad.naming import Namer
@@ -96,9 +96,7 @@ def test_hessian_through_accumulating_backward():
 # --- the pass on code written by hand ----------------------------------------------------------
 
 def _run(src, names):
-    fn = A.parse(src).body[0]
-    accumulate.reuse_buffers(fn, set(names))
-    return A.to_source_text(fn.body)
+    return rewritten(src, lambda fn: accumulate.reuse_buffers(fn, set(names)))
 
 
 def test_loop_carried_accumulation_is_rewritten():
@@ -172,9 +170,8 @@ def test_only_adjoints_are_rewritten():
 
 
 def _hoisted(src):
-    fn = A.parse(src).body[0]
-    outer.hoist(fn, Namer({n.id for n in A.walk(fn) if isinstance(n, A.Name)}))
-    return A.to_source_text(fn.body)
+    return rewritten(src, lambda fn: outer.hoist(fn, Namer({n.id for n in A.walk(fn)
+                                                             if isinstance(n, A.Name)})))
 
 
 def test_outer_product_leaves_the_loop():

@@ -3,16 +3,13 @@
 import numpy as np
 import pytest
 
-from specialized import assert_matches_differences, differentiated, source_for
+from specialized import assert_matches_differences, differentiated, rewritten, source_for
 import srcgrad
-from srcgrad import astlib as A
 from srcgrad.optimize import negation
 
 
 def _run(src, names):
-    fn = A.parse(src).body[0]
-    negation.cancel(fn, set(names))
-    return A.to_source_text(fn.body)
+    return rewritten(src, lambda fn: negation.cancel(fn, set(names)))
 
 
 # --- the pass on code written by hand ----------------------------------------------------------
@@ -40,7 +37,7 @@ def test_negation_that_would_only_move_stays():
            "    a = -g\n"
            "    b = a * w\n"
            "    return b\n")
-    assert _run(src, ["a", "b"]) == A.to_source_text(A.parse(src).body[0].body)
+    assert _run(src, ["a", "b"]) == rewritten(src)
 
 
 def test_name_read_twice_keeps_its_negation():

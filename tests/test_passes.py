@@ -4,7 +4,8 @@ import pytest
 
 import srcgrad
 from corpus import CASES, make_args
-from srcgrad import pipeline, runtime
+from specialized import source_for
+from srcgrad import pipeline
 
 SAMPLE = [c for c in CASES if c.id in {
     "model_mlp", "model_rnn", "model_scalar_loop", "model_scalar_loop_products", "lst_append_array", "call_nested_def_loop",
@@ -15,23 +16,8 @@ SAMPLE = [c for c in CASES if c.id in {
 def _source(c, off):
     """The code `grad` compiles for the case's arguments (specialized to their kinds and
     their shape pattern)."""
-    import inspect
-    from srcgrad.analysis.kinds import of_value
-    params, args = list(inspect.signature(c.fn).parameters), make_args(c, 0)
-    kinds = {p: of_value(a) for p, a in zip(params, args)}
-    options = {"shapes": runtime.shape_pattern(params, args)}
-    if off:
-        options["disable"] = tuple(off)
-    return pipeline.compile_split(c.fn, [_name(c, w) for w in _wrt(c)], kinds, options).source
-
-
-def _wrt(c):
-    return c.wrt if isinstance(c.wrt, tuple) else (c.wrt,)
-
-
-def _name(c, w):
-    import inspect
-    return list(inspect.signature(c.fn).parameters)[w]
+    wrt = c.wrt if isinstance(c.wrt, tuple) else (c.wrt,)
+    return source_for(c.fn, make_args(c, 0), off, wrt)
 
 
 def test_sample_is_present():

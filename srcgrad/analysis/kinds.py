@@ -188,11 +188,10 @@ def result_kind(p, kinds, info):
         return LIST
     if key == constructs.DICT:
         return DICT
-    mod = getattr(key, "__module__", None) or ""
-    name = getattr(key, "__name__", "") if not isinstance(key, str) else key.split(":")[-1]
-    if name == "matmul" or (name == "dot" and mod.startswith("numpy")):
+    mod, name = key_names(key)
+    if is_matmul(mod, name):
         return _matmul(*arg_kinds[:2]) if len(arg_kinds) >= 2 else UNKNOWN
-    if rule.elementwise or mod in ("_operator", "operator"):
+    if broadcasts(rule, mod):
         return _elementwise(arg_kinds)
     if mod == "math" or (mod == "builtins" and name in ("float", "len", "int", "round")):
         return NUM
@@ -251,6 +250,22 @@ def result_kind(p, kinds, info):
     if mod.startswith("numpy") or type(key).__name__ == "ufunc":
         return NUMERIC
     return UNKNOWN
+
+
+def key_names(key):
+    """(module, name) of a rule's key: a function's, or the name in "method:x"/"attribute:x"."""
+    mod = getattr(key, "__module__", None) or ""
+    name = getattr(key, "__name__", "") if not isinstance(key, str) else key.split(":")[-1]
+    return mod, name
+
+
+def is_matmul(mod, name):
+    return name == "matmul" or (name == "dot" and mod.startswith("numpy"))
+
+
+def broadcasts(rule, mod):
+    """An elementwise rule, or an operator (whose arguments broadcast against each other)."""
+    return rule.elementwise or mod in ("_operator", "operator")
 
 
 def _reshaped(p, key):

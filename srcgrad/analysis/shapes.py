@@ -200,11 +200,10 @@ def _result(p, state):
         return None, (None, args[0])
     if key == "attribute:T" and args[0] is not None:
         return tuple(reversed(args[0])), none
-    mod = getattr(key, "__module__", None) or ""
-    name = getattr(key, "__name__", "") if not isinstance(key, str) else key.split(":")[-1]
-    if name == "matmul" or (name == "dot" and mod.startswith("numpy")):
+    mod, name = K.key_names(key)
+    if K.is_matmul(mod, name):
         return _matmul(*args[:2]), none
-    if rule.elementwise or mod in ("_operator", "operator"):
+    if K.broadcasts(rule, mod):
         return broadcast(args), none
     if mod == "builtins" and name == "len" and args[0]:
         return (), (args[0][0], None)

@@ -106,23 +106,23 @@ def _walk(body):
         yield from A.walk(st)
 
 
-def elidable(rule, tpl, mapping, is_scalar, has_result_shape=None):
+def elementwise_params(rule, tpl):
+    """The template parameters an elementwise rule broadcasts (its `unbroadcast` targets)."""
+    if not rule.elementwise:
+        return []
+    return [q for q in tpl.params[1:] if q != tpl.varargs]
+
+
+def elidable(rule, tpl, mapping, is_scalar):
     """Parameters whose `unbroadcast` an elementwise rule can drop at this call.
 
     An argument already has the result's shape when every other argument is a
-    scalar or is the very same variable (`v * v`), or when `has_result_shape`
-    says so.
+    scalar or is the very same variable (`v * v`).
     """
-    if not rule.elementwise:
-        return set()
-    params = [q for q in tpl.params[1:] if q != tpl.varargs]
+    params = elementwise_params(rule, tpl)
     elide = set()
     for q in params:
         mine = mapping.get(q)
-        if has_result_shape is not None:
-            if mine is not None and has_result_shape(mine):
-                elide.add(q)
-            continue
         others = [mapping[o] for o in params if o != q and o in mapping]
         if all(is_scalar(o) or (A.is_name(o) and A.is_name(mine) and o.id == mine.id)
                for o in others):

@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .kernels import FEW_ROWS, dtype_of, scatter_rows, spread, sum_axes
+from .kernels import FEW_ROWS, add_reduce, dtype_of, scatter_rows, spread, sum_axes
 
 SHAPE_ONLY = {}
 
@@ -33,7 +33,6 @@ def shape_only(*positions):
 
 _SCALARS = (float, int, bool, complex)
 _ndarray = np.ndarray
-_add_reduce = np.add.reduce
 
 
 _ZERO_TYPES = (int, float, np.float64, np.float32)
@@ -85,7 +84,7 @@ def sum_to(g, shape):
     shape = tuple(shape)
     extra = g.ndim - len(shape)
     if extra == 1 and g.shape[0] <= FEW_ROWS and g.shape[1:] == shape:
-        return _add_reduce(g, 0)            # a bias's adjoint over a small batch
+        return add_reduce(g, 0)             # a bias's adjoint over a small batch
     axes = list(range(extra)) if extra > 0 else []
     axes += [i + extra for i, n in enumerate(shape) if n == 1 and g.shape[i + extra] != 1]
     if axes:

@@ -21,6 +21,11 @@ SMALL = 8192
 
 _F64 = np.dtype(np.float64)
 
+# Above this many rows a sum is cheaper as a product with ones (measured on 64..1000
+# rows of 2..1024); below it, np.add.reduce.
+FEW_ROWS = 128
+add_reduce = np.add.reduce
+
 
 def dtype_of(v):
     """np.result_type(v) for one value; NumPy's dispatch costs a microsecond or more."""
@@ -68,13 +73,7 @@ def sum_axes(g, axes):
                 out = g.reshape(-1, tail) @ np.ones(tail, g.dtype)
                 out.shape = g.shape[:nd - k]
                 return out
-    return _add_reduce(g, tuple(axes))         # g.sum without its Python wrapper
-
-
-_add_reduce = np.add.reduce
-
-
-FEW_ROWS = 128      # where the two cross over, measured on 64..1000 rows of 2..1024
+    return add_reduce(g, tuple(axes))          # g.sum without its Python wrapper
 
 
 def scatter_rows(acc, index, g):
