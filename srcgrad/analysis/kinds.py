@@ -14,9 +14,10 @@ The analysis is flow-insensitive (one kind per variable, the join over all its
 assignments).  A local list that is only built by `append` and read by index,
 `len` or NumPy also gets the join of its items' kinds, under the key
 `element_key(name)`, so `Qs[j]` after `Qs.append(np.diag(d) + L)` is `array:2`.
-The compiler uses kinds to drop broadcasting bookkeeping between scalars, to pick template variants (plain `g @ y.T` for matrices, `math.cos`
-for scalars), and to choose `+` or a structure-aware add for adjoints; a wrong
-`num` would be a wrong gradient, so anything unsure is `numeric` or `unknown`.
+The compiler uses kinds to drop broadcasting bookkeeping between scalars, to
+pick template variants (plain `g @ y.T` for matrices, `math.cos` for scalars),
+and to choose `+` or a structure-aware add for adjoints; a wrong `num` would be
+a wrong gradient, so anything unsure is `numeric` or `unknown`.
 """
 
 import numbers
@@ -310,8 +311,9 @@ def _classify(name, parent, grand, ok, bad):
     if isinstance(name.ctx, A.Store):
         assign = parent if isinstance(parent, A.Assign) else None
         p = prim(assign) if assign is not None else None
-        if assign is not None and len(assign.targets) == 1 and assign.targets[0] is name and \
-                p is not None and p.target.kind != "copy" and getattr(p.target.rule, "key", None) == constructs.LIST:
+        key = getattr(p.target.rule, "key", None) if p is not None and p.target.kind != "copy" else None
+        if assign is not None and len(assign.targets) == 1 and assign.targets[0] is name \
+                and key == constructs.LIST:
             ok.add(n)
         else:
             bad.add(n)
