@@ -60,3 +60,35 @@ def scaled_in_place(v, n):
         s *= v
         s /= 1.5 + v * v
     return np.sum(s)
+
+
+def matrices_in_a_list(A, xs):
+    # each mats[j] meets every xs[i]: d_mats[j] collects its outer products over the loops
+    mats = []
+    for j in range(A.shape[0]):
+        mats.append(A[j] * 1.5)
+    total = 0.0
+    for i in range(xs.shape[0]):
+        for j in range(len(mats)):
+            z = mats[j] @ xs[i]
+            total = total + np.sum(np.tanh(z))
+    return total
+
+
+def stacked_matrices(A, xs):
+    # the same through an array's items, two items sharing one index (j % 2)
+    total = 0.0
+    for i in range(xs.shape[0]):
+        for j in range(3):
+            z = A[j % 2] @ np.sin(xs[i] + j)
+            total = total + np.sum(z * z)
+    return total
+
+
+def item_read_again(A, xs):
+    # A[j]'s adjoint is also updated by a second use in the loop: the sums stay in the loop
+    total = 0.0
+    for i in range(xs.shape[0]):
+        for j in range(A.shape[0]):
+            total = total + np.sum(np.cos(A[j] @ xs[i])) + np.sum(A[j] * xs[i])
+    return total

@@ -16,7 +16,8 @@ from srcgrad.optimize import accumulate, outer
 
 
 def _args(fn, rng):
-    shapes = {"W": (4, 4), "U": (4, 3), "b": (4,), "xs": (5, 3), "w": (3,), "v": (3,)}
+    shapes = {"W": (4, 4), "U": (4, 3), "b": (4,), "xs": (5, 3), "w": (3,), "v": (3,),
+              "A": (3, 4, 3)}
     args = []
     for name in inspect.signature(fn).parameters:
         if name == "xs" and fn is F.recurrent:
@@ -33,7 +34,8 @@ def _args(fn, rng):
 
 
 FUNCTIONS = [F.recurrent, F.weight_used_twice, F.nested_loops, F.branch_in_loop,
-             F.kept_in_a_list, F.number_updated_by_array, F.scaled_in_place]
+             F.kept_in_a_list, F.number_updated_by_array, F.scaled_in_place,
+             F.matrices_in_a_list, F.stacked_matrices, F.item_read_again]
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
@@ -169,9 +171,67 @@ def test_only_adjoints_are_rewritten():
     assert "+=" not in out
 
 
+def test_item_outer_products_sum_per_item_after_the_loops():
+    args = _args(F.matrices_in_a_list, np.random.RandomState(0))
+    backward = _backward(F.matrices_in_a_list, args)
+    assert "d_mats_terms.append((j, d_z, " in backward
+    summed = "d_mats = outer_sums_at(d_mats, mats, d_mats_terms)"
+    assert backward.index("d_mats_terms = []") < backward.index("for i") < backward.index(summed)
+    assert "[:, None]" not in backward and "add_at(d_mats" not in backward
+    plain = _backward(F.matrices_in_a_list, args, off=["hoist-outer"])
+    assert "outer_sums_at" not in plain and "d_mats = add_at(d_mats, mats, j, " in plain
+
+
+def test_item_index_computed_in_the_loop_is_collected_with_its_value():
+    backward = _backward(F.stacked_matrices, _args(F.stacked_matrices, np.random.RandomState(0)))
+    assert "d_A = outer_sums_at(d_A, A, d_A_terms)" in backward
+
+
+def test_item_adjoint_updated_twice_in_the_loop_stays():
+    backward = _backward(F.item_read_again, _args(F.item_read_again, np.random.RandomState(0)))
+    assert "outer_sums_at" not in backward and "[:, None] * " in backward
+
+
 def _hoisted(src):
-    return rewritten(src, lambda fn: outer.hoist(fn, Namer({n.id for n in A.walk(fn)
-                                                             if isinstance(n, A.Name)})))
+    return rewritten(src, _hoisted_fn)
+
+
+def _hoisted_generated(src):
+    """_hoisted on hand-written code whose `add_at` names the runtime helper, as generated code's does."""
+    def rewrite(fn):
+        for node in A.walk(fn):
+            if isinstance(node, A.Name) and node.id == "add_at":
+                A.set_anno(node, "global", srcgrad.runtime.add_at)
+        _hoisted_fn(fn)
+    return rewritten(src, rewrite)
+
+
+def _hoisted_fn(fn):
+    outer.hoist(fn, Namer({n.id for n in A.walk(fn) if isinstance(n, A.Name)}))
+
+
+ITEM_LOOP = ("def f(Ws, Xs, ds, n, k):\n"
+             "    d_Ws = 0\n"
+             "    for i in range(n):\n"
+             "        for j in range(k):\n"
+             "            d = ds[i]\n"
+             "            x = Xs[i]\n"
+             "            d_t = d[:, None] * x\n"
+             "{between}"
+             "            d_Ws = add_at(d_Ws, Ws, j, d_t)\n"
+             "    return d_Ws\n")
+
+
+def test_item_term_is_collected_with_its_index():
+    out = _hoisted_generated(ITEM_LOOP.format(between=""))
+    assert "d_Ws_terms.append((j, d, x))" in out and "d_t" not in out
+    assert out.index("for i") < out.index("d_Ws = outer_sums_at(d_Ws, Ws, d_Ws_terms)")
+
+
+@pytest.mark.parametrize("between", ["            j = j + 1\n", "            d_t = d_t * 2\n"],
+                         ids=["index changes", "product changes"])
+def test_item_term_changed_before_it_is_added_stays(between):
+    assert "outer_sums_at" not in _hoisted_generated(ITEM_LOOP.format(between=between))
 
 
 def test_outer_product_leaves_the_loop():

@@ -44,6 +44,40 @@ def test_outer_sum_of_nothing_is_no_gradient():
     assert kernels.outer_sum([]) == 0
 
 
+def _one_by_one(acc, x, terms):
+    for index, a, b in terms:
+        acc = runtime.add_at(acc, x, index, a[:, None] * b)
+    return acc
+
+
+def _assert_same_adjoint(got, want):
+    assert type(got) is type(want)
+    for g, w in zip(got, want) if type(want) is list else [(got, want)]:
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("target", ["array", "array adjoint so far", "list", "list adjoint so far"])
+@pytest.mark.parametrize("indexes", [[2, 0, 2, 1, 2], [1]], ids=["ints", "one"])
+def test_outer_sums_at_matches_add_at_one_by_one(target, indexes):
+    rng = np.random.default_rng(3)
+    terms = [(i, rng.standard_normal(4), rng.standard_normal(3)) for i in indexes]
+    if target.startswith("array"):
+        x = rng.standard_normal((3, 4, 3))
+        start = (lambda: 0) if target == "array" else (lambda: np.ones((3, 4, 3)))
+    else:
+        x = [rng.standard_normal((4, 3)) for _ in range(3)]
+        start = (lambda: [0] * 3) if target == "list" else (lambda: [np.ones((4, 3)) for _ in x])
+    _assert_same_adjoint(runtime.outer_sums_at(start(), x, terms), _one_by_one(start(), x, terms))
+
+
+def test_outer_sums_at_adds_slices_one_at_a_time():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((6, 3))
+    terms = [(index, rng.standard_normal(2), rng.standard_normal(3))
+             for index in (slice(1, 3), slice(4, 6), slice(1, 3))]
+    _assert_same_adjoint(runtime.outer_sums_at(0, x, terms), _one_by_one(0, x, terms))
+
+
 CONTRACTIONS = [
     ("nki,kij->nkj", (7, 3, 2), (3, 2, 2)),
     ("ij,jk->ik", (4, 5), (5, 6)),

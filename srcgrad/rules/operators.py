@@ -74,7 +74,7 @@ def matmul_matrices(z, x, y):
 @reverse(operator.matmul, np.matmul, np.dot, when=ranks(2, 1))
 def matmul_matrix_vector(z, x, y):
     d[x] += d[z][:, None] * y          # the outer product, without np.outer's call cost
-    d[y] += x.T @ d[z]
+    d[y] += d[z] @ x                   # x.T @ d[z] without making the transposed view
 
 
 @reverse(operator.matmul, np.matmul, np.dot, when=ranks(1, 2))

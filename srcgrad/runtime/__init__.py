@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from .kernels import FEW_ROWS, add_reduce, dtype_of, scatter_rows, spread, sum_axes
+from .kernels import FEW_ROWS, add_reduce, dtype_of, outer_sum, scatter_rows, spread, sum_axes
 
 SHAPE_ONLY = {}
 
@@ -70,7 +70,7 @@ def unbroadcast(g, x):
         xshape = x.shape
     elif type(x) in _ZERO_TYPES:            # a real number: np.shape would cost a microsecond
         if g.ndim == 1:
-            return g.sum()
+            return add_reduce(g)            # g.sum() without its Python wrapper
         xshape = ()
     else:
         xshape = np.shape(x)
@@ -179,10 +179,14 @@ def zeros_list(x):
     return [0] * len(x)
 
 
+# adjoint types whose `+` is the sum of two gradients, with no zero or structure to look at
+_PLAIN_SUM = (_ndarray, float, np.float64)
+
+
 def add(a, b):
     """a + b for adjoints of any structure; 0 is the identity."""
     ta = type(a)
-    if ta is type(b) and (ta is _ndarray or ta is float):
+    if ta is type(b) and ta in _PLAIN_SUM:
         return a + b
     if _zero(a) or a is None:
         return b
@@ -191,7 +195,10 @@ def add(a, b):
     if isinstance(a, list) or isinstance(b, list) or isinstance(a, tuple) or isinstance(b, tuple):
         if len(a) != len(b):
             raise ValueError(f"srcgrad internal error: adding adjoints of lengths {len(a)} and {len(b)}")
-        return [add(u, v) for u, v in zip(a, b)]
+        # a list's adjoint is mostly zeros or plain sums: decide those here, not in a call each
+        return [v if type(u) is int and u == 0 else
+                u + v if type(u) is type(v) and type(u) in _PLAIN_SUM else add(u, v)
+                for u, v in zip(a, b)]
     if isinstance(a, dict) or isinstance(b, dict):
         out = dict(a)
         for k, v in b.items():
@@ -290,6 +297,22 @@ def sub_at(acc, x, index, g):
     if type(acc) is _ndarray and _in_place(acc, index, g, True):
         return acc
     return add_at(acc, x, index, -g)
+
+
+@shape_only(1)
+def outer_sums_at(acc, x, terms):
+    """add_at(acc, x, index, a[:, None] * b) for each (index, a, b) a loop collected: the
+    pairs of one index summed as one product (`outer_sum`), then added in once."""
+    groups = {}
+    for index, a, b in terms:
+        key = index if type(index) is int else None
+        if key is None:                     # a slice or an array: no grouping, one at a time
+            acc = add_at(acc, x, index, outer_sum([(a, b)]))
+        else:
+            groups.setdefault(key, []).append((a, b))
+    for index, pairs in groups.items():
+        acc = add_at(acc, x, index, outer_sum(pairs))
+    return acc
 
 
 def _in_place(acc, index, g, subtract):

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import (_zero, broadcast_back, keep_reduced, normalize_axis, shape_only, sum_to, unbroadcast,
                zero_passes)
-from .kernels import contract, float_type, spread
+from .kernels import contract, count_nonzero, float_type, spread
 
 _ndarray = np.ndarray
 
@@ -112,7 +112,7 @@ def extremum_grad(g, x, z, axis=None, keepdims=False):
         return 0
     if axis is None:
         mask = np.equal(x, z)
-        n = int(np.count_nonzero(mask))     # a Python int keeps g's dtype in g / n
+        n = int(count_nonzero(mask))        # a Python int keeps g's dtype in g / n
         if n == 1:
             return mask * g
         return mask * (g / n) if n else mask / n * g     # no position (a nan): nan, as tie_split
@@ -123,7 +123,7 @@ def tie_split(x, z, axis=None, keepdims=False):
     """Mask of the positions of `x` equal to the reduction result `z`, ties sharing equally."""
     if axis is None:
         mask = np.equal(x, z)
-        return mask / np.count_nonzero(mask)
+        return mask / count_nonzero(mask)
     mask = np.equal(x, keep_reduced(z, x, axis, keepdims))
     return mask / mask.sum(axis=axis, keepdims=True)
 
@@ -209,6 +209,21 @@ def unstack(g, arrays, axis=0):
     return [np.take(g, i, axis=axis) for i in range(len(arrays))]
 
 
+_NESTED = (list, tuple, np.ndarray)
+_NUMBERS = frozenset((float, int, np.float64, np.float32, complex, np.complex128))
+
+
+def _flat(items):
+    """No item of `items` is a sequence: the set of their types when that settles it, else
+    a loop (a generator here costs more than the test)."""
+    if _NUMBERS.issuperset(map(type, items)):
+        return True
+    for v in items:
+        if isinstance(v, _NESTED):
+            return False
+    return True
+
+
 def array_grad(g, obj):
     """The adjoint of np.array(obj) in the structure of `obj` (nested lists of scalars/arrays)."""
     if _zero(g):
@@ -216,8 +231,7 @@ def array_grad(g, obj):
     if isinstance(obj, (list, tuple)):
         if np.ndim(g) == 0:                 # a scalar cotangent stands for the same value everywhere
             return [array_grad(g, v) for v in obj]
-        if type(g) is _ndarray and g.ndim == 1 and g.dtype.kind in "fc" and not any(
-                isinstance(v, (list, tuple, np.ndarray)) for v in obj):
+        if type(g) is _ndarray and g.ndim == 1 and g.dtype.kind in "fc" and _flat(obj):
             return g.tolist()               # a list of numbers: one Python number each
         return [array_grad(g[i], v) for i, v in enumerate(obj)]
     if isinstance(obj, np.ndarray):
