@@ -197,7 +197,8 @@ def _hoisted(src):
 
 
 def _hoisted_generated(src):
-    """_hoisted on hand-written code whose `add_at` names the runtime helper, as generated code's does."""
+    """_hoisted on hand-written code whose `add_at` names the runtime helper, as generated
+    code's does."""
     def rewrite(fn):
         for node in A.walk(fn):
             if isinstance(node, A.Name) and node.id == "add_at":

@@ -63,7 +63,8 @@ def _outer(prod):
 def _outer_term(st):
     """(W, a, b) for `W = W + a[:, None] * b` with a, b names; else None."""
     w, value = _assigned(st)
-    if not (isinstance(value, A.BinOp) and A.op_symbol(value.op) == "+" and A.is_name(value.left, w)):
+    if not (isinstance(value, A.BinOp) and A.op_symbol(value.op) == "+"
+            and A.is_name(value.left, w)):
         return None
     pair = _outer(value.right)
     return (w, *pair) if pair and w not in pair else None
