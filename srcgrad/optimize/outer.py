@@ -147,8 +147,9 @@ def _block(stmts, mutated, namer):
 
 
 def _hoist_term(loop, block, i, mutated, namer):
-    """Make block[i] collect its pair; (start, total, statement to drop or None), or None
-    when the term must stay: its adjoint or vectors are touched elsewhere in `loop`."""
+    """Make the term at block[i] collect its pair (an item term: where its product was);
+    (start, total, statement to drop or None), or None when the term must stay: its
+    adjoint or vectors are touched elsewhere in `loop`."""
     term = block[i]
     plain = _outer_term(term)
     if plain is not None:
