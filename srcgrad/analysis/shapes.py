@@ -38,13 +38,12 @@ def infer(fn, pattern, kinds, info):
     state = _State(kinds, info, _integers(stmts, kinds))
     for name in A.param_names(fn):
         state.shapes[name] = pattern.get(name) if name in pattern else _scalar(kinds.get(name))
-    for _ in range(50):
-        changed = False
+    changed = True
+    while changed:      # to the fixpoint, never fewer sweeps: a sweep cut short would be optimistic
+        changed = False     # (ends: each value only rises, BOTTOM -> classes -> None)
         for st in stmts:
             for name, shape, size in _stmt_shapes(st, state):
                 changed |= state.update(name, shape, size)
-        if not changed:
-            break
     return {n: (None if s is BOTTOM else s) for n, s in state.shapes.items()}
 
 

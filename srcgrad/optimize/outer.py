@@ -70,10 +70,17 @@ def _outer_term(st):
     return (w, *pair) if pair and w not in pair else None
 
 
+def _term(block, i):
+    """(W, a, b, item) for an outer-product accumulation at block[i]: item None for the
+    plain form, (X, index, k, t) for the item form; else None."""
+    plain = _outer_term(block[i])
+    return (*plain, None) if plain is not None else _item_term(block, i)
+
+
 def _item_term(block, i):
-    """(W, X, index, k, a, b) for `W = add_at(W, X, index, t)` at block[i] whose `t` is the
-    outer product `t = a[:, None] * b` at block[k] (k < i), with nothing between them
-    storing a name that `index` reads; else None."""
+    """(W, a, b, (X, index, k, t)) for `W = add_at(W, X, index, t)` at block[i] whose `t`
+    is the outer product `t = a[:, None] * b` at block[k] (k < i), with nothing between
+    them storing a name that `index` reads; else None."""
     w, value = _assigned(block[i])
     if not (isinstance(value, A.Call) and A.anno(value.func, "global") is runtime.add_at
             and len(value.args) == 4 and not value.keywords and A.is_name(value.args[0], w)
@@ -87,7 +94,7 @@ def _item_term(block, i):
             pair = _outer(prod)
             if pair is None or w in pair or x == w:
                 return None
-            return (w, x, index, k, *pair)
+            return (w, *pair, (x, index, k, t))
         if reads & _stored(block[k]) or t in _stored(block[k]):
             return None
     return None
@@ -110,13 +117,14 @@ def _mutated(fn):
 
 
 def _terms_in(stmts):
-    """(block, index) of every outer-product accumulation nested in `stmts`."""
+    """(block, index, term) of every outer-product accumulation nested in `stmts`."""
     for st in stmts:
         for block in flow.children(st):
             yield from _terms_in(block)
-    for i, st in enumerate(stmts):
-        if _outer_term(st) is not None or _item_term(stmts, i) is not None:
-            yield stmts, i
+    for i in range(len(stmts)):
+        term = _term(stmts, i)
+        if term is not None:
+            yield stmts, i, term
 
 
 def _count(loop, name):
@@ -132,8 +140,8 @@ def _block(stmts, mutated, namer):
             out.append(st)
             continue
         before, after, dropped = [], [], []     # the outermost loop first: the fewest sums
-        for block, i in list(_terms_in(st.body)):
-            hoisted = _hoist_term(st, block, i, mutated, namer)
+        for block, i, term in list(_terms_in(st.body)):    # read before any is rewritten
+            hoisted = _hoist_term(st, block, i, term, mutated, namer)
             if hoisted is not None:
                 before.append(hoisted[0])
                 after.append(hoisted[1])
@@ -146,35 +154,31 @@ def _block(stmts, mutated, namer):
     return out
 
 
-def _hoist_term(loop, block, i, mutated, namer):
-    """Make the term at block[i] collect its pair (an item term: where its product was);
-    (start, total, statement to drop or None), or None when the term must stay: its
-    adjoint or vectors are touched elsewhere in `loop`."""
-    term = block[i]
-    plain = _outer_term(term)
-    if plain is not None:
-        w, a, b = plain
-        x = index = None
-    else:
-        w, x, index, k, a, b = _item_term(block, i)
-        if _count(loop, block[k].targets[0].id) != 2 or x in _stored(loop):
+def _hoist_term(loop, block, i, term, mutated, namer):
+    """Make the accumulation `term` at block[i] collect its pair (an item term: where its
+    product was); (start, total, statement to drop or None), or None when the term must
+    stay: its adjoint or vectors are touched elsewhere in `loop`."""
+    w, a, b, item = term
+    if item is not None:
+        x, index, k, t = item
+        if _count(loop, t) != 2 or x in _stored(loop):
             return None
     if _count(loop, w) != 2 or a in mutated or b in mutated:
         return None
     terms = namer.fresh(f"{w}_terms")
     pair = [A.name(a), A.name(b)]
     start = A.assign(A.store(terms), A.list_([]))
-    if plain is not None:
+    if item is None:
         summed = A.call(global_ref(kernels.outer_sum, "outer_sum"), [A.name(terms)])
         total = A.assign(A.store(w), A.binop(A.name(w), "+", summed))
         collect, drop, at = _collect(terms, pair), None, i
     else:
         total = A.assign(A.store(w), A.call(global_ref(runtime.outer_sums_at, "outer_sums_at"),
                                             [A.name(w), A.name(x), A.name(terms)]))
-        collect, drop, at = _collect(terms, [A.copy_node(index)] + pair), term, k
+        collect, drop, at = _collect(terms, [A.copy_node(index)] + pair), block[i], k
     for node in (collect, start, total):
-        A.copy_annos(node, term)
-        A.copy_location(node, term)
+        A.copy_annos(node, block[i])
+        A.copy_location(node, block[i])
     block[at] = collect
     return start, total, drop
 

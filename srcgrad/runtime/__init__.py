@@ -305,11 +305,10 @@ def outer_sums_at(acc, x, terms):
     pairs of one index summed as one product (`outer_sum`), then added in once."""
     groups = {}
     for index, a, b in terms:
-        key = index if type(index) is int else None
-        if key is None:                     # a slice or an array: no grouping, one at a time
+        if type(index) is int:
+            groups.setdefault(index, []).append((a, b))
+        else:                               # a slice or an array: no grouping, one at a time
             acc = add_at(acc, x, index, outer_sum([(a, b)]))
-        else:
-            groups.setdefault(key, []).append((a, b))
     for index, pairs in groups.items():
         acc = add_at(acc, x, index, outer_sum(pairs))
     return acc
