@@ -22,8 +22,8 @@ from .analysis import activity, aliases, flow, kinds as K, shapes
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import (accumulate, adjoints, copyprop, deadcode, einsum, leftovers, negation, outer, renest,
-                       simplify, tape)
+from .optimize import (accumulate, adjoints, copyprop, deadcode, einsum, leftovers, negation, outer,
+                       parts, renest, simplify, tape)
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -226,7 +226,7 @@ def _kind_hints(info):
 
 
 PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "negation", "copyprop",
-          "deadcode", "hoist-outer", "in-place-add", "renest", "plan-einsum", "shapes")
+          "deadcode", "hoist-outer", "assign-parts", "in-place-add", "renest", "plan-einsum", "shapes")
 
 
 def options_from_env():
@@ -271,6 +271,8 @@ def optimize_pair(forward, backward, namer, off=frozenset()):
         deadcode.eliminate(backward, returned)
     if on["hoist-outer"]:
         outer.hoist(backward, namer)
+    if on["assign-parts"]:
+        parts.assign_parts(forward, backward)
     if on["in-place-add"]:
         accumulate.reuse_buffers(backward, adjoint_names)
     if on["plan-einsum"]:

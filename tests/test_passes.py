@@ -10,7 +10,7 @@ from srcgrad import pipeline
 SAMPLE = [c for c in CASES if c.id in {
     "model_mlp", "model_rnn", "model_scalar_loop", "model_scalar_loop_products", "lst_append_array", "call_nested_def_loop",
     "model_euler_ode", "model_rosenbrock", "lst_fresh_list_each_iteration", "la_einsum", "model_logistic",
-    "model_rnn_bias"}]
+    "model_rnn_bias", "call_tuple_result"}]
 
 
 def _source(c, off):
@@ -21,7 +21,7 @@ def _source(c, off):
 
 
 def test_sample_is_present():
-    assert len(SAMPLE) == 12
+    assert len(SAMPLE) == 13
 
 
 @pytest.mark.parametrize("name", pipeline.PASSES)

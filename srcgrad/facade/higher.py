@@ -103,7 +103,8 @@ def extremum_grad(g, x, z, axis=None, keepdims=False):
 
 
 _SUBSTITUTES = {runtime.unbroadcast: unbroadcast, runtime.broadcast_back: broadcast_back,
-                runtime.add_at: add_at, runtime.sub_at: sub_at, rops.extremum_grad: extremum_grad}
+                runtime.add_at: add_at, runtime.set_at: add_at, runtime.sub_at: sub_at,
+                rops.extremum_grad: extremum_grad}
 _cache = {}
 
 

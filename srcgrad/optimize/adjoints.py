@@ -18,7 +18,7 @@ from .. import runtime
 from ..analysis import flow
 from ..analysis.kinds import ARITH
 
-MUTATING = {runtime.add_at, runtime.sub_at, runtime.zero_at, runtime.drop_last,
+MUTATING = {runtime.add_at, runtime.set_at, runtime.sub_at, runtime.zero_at, runtime.drop_last,
             runtime.outer_sums_at}
 
 

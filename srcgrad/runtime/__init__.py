@@ -300,6 +300,25 @@ def sub_at(acc, x, index, g):
 
 
 @shape_only(1)
+def set_at(acc, x, index, g):
+    """add_at(acc, x, index, g) where acc[index] still holds zeros (the compiler proved no
+    earlier update of acc reached those positions): one copy instead of read, add, write."""
+    ta = type(acc)
+    if ta is _ndarray:
+        tg = type(g)
+        if tg is float or (tg in _SAME_DTYPE and g.dtype is acc.dtype):     # nothing to widen
+            try:
+                acc[index] = g
+                return acc
+            except ValueError:              # read-only, or shapes that do not fit: add_at says
+                pass
+    elif ta is list and type(index) is int:
+        acc[index] = g
+        return acc
+    return add_at(acc, x, index, g)
+
+
+@shape_only(1)
 def outer_sums_at(acc, x, terms):
     """add_at(acc, x, index, a[:, None] * b) for each (index, a, b) a loop collected: the
     pairs of one index summed as one product (`outer_sum`), then added in once."""
