@@ -57,10 +57,10 @@ def test_pieces_that_may_share_positions_are_added(fn):
     assert not _updates(backward, "set_at"), backward
 
 
-def test_elements_read_twice_are_assigned_once():
+def test_elements_read_twice_are_added_the_second_time():
     backward = _backward(F.elements)
-    # w[0], w[1] and w[2] are read five times: one update starts the adjoint, and
-    # each element read twice is added to the second time it comes
+    # five reads of w[0], w[1], w[2]: the first update starts the adjoint (add_at), the
+    # first update of each other element is assigned, and w[0], w[2] read again add
     assert len(_updates(backward, "add_at")) == 3, backward
     assert len(_updates(backward, "set_at")) == 2, backward
 
@@ -92,8 +92,9 @@ def test_every_assignment_lands_on_zeros(fn, monkeypatch):
 
 def test_returned_pair_adjoint_reset_each_pass_is_assigned():
     source = source_for(F.pairs_in_a_loop, _args(F.pairs_in_a_loop, np.random.RandomState(0)))
-    loop = source.split("def pairs_in_a_loop_backward")[1]
-    assert len(_updates(loop, "set_at")) == 1, loop
+    backward = source.split("def pairs_in_a_loop_backward")[1]
+    # in the loop: the pair's adjoint gets item 1 (add_at makes it) and item 0 (set_at)
+    assert len(_updates(backward, "set_at")) == 1, backward
 
 
 @pytest.mark.parametrize("acc, g", [
