@@ -3,6 +3,8 @@ buffer (`d_W += e`) only where that buffer can be no one else's, and the hoist-o
 sums a loop's outer products with one matrix product after it."""
 
 import inspect
+import re
+import textwrap
 
 import numpy as np
 import pytest
@@ -13,6 +15,7 @@ import srcgrad
 from srcgrad import astlib as A
 from srcgrad.naming import Namer
 from srcgrad.optimize import accumulate, outer
+from srcgrad.runtime import kernels
 
 
 def _args(fn, rng):
@@ -51,13 +54,16 @@ def _backward(fn, args, off=()):
 def test_recurrent_weights_sum_after_the_loop():
     args = _args(F.recurrent, np.random.RandomState(0))
     backward = _backward(F.recurrent, args)
+    loop = backward[backward.index("for t"):]
     for name in ("d_W", "d_U"):
-        assert f"{name}_terms.append((" in backward
-        assert f"{name} = {name} + outer_sum({name}_terms)" in backward
-    assert "d_b += " in backward, backward
+        assert re.search(rf"{name} = {name} \+ outer_sum\((\w+)_rows, (\w+)_rows\)", loop), backward
+    # the bias adjoint sums the same stacked rows as the weights: one list per vector
+    assert re.search(r"d_b = d_b \+ row_sum\((\w+)_rows\)", loop), backward
+    assert backward.count("_rows = []") == 3 and backward.count("stack_rows(") == 3
+    assert "[:, None]" not in backward and "d_b +=" not in backward
     plain = _backward(F.recurrent, args, off=["hoist-outer", "in-place-add"])
-    assert "+=" not in plain and "outer_sum" not in plain
-    assert "d_W = d_W + " in plain
+    assert "+=" not in plain and "outer_sum" not in plain and "row_sum" not in plain
+    assert "d_W = d_W + " in plain and "d_b = d_b + " in plain
 
 
 @pytest.mark.parametrize("off", [(), ("hoist-outer",), ("in-place-add",), ("hoist-outer", "in-place-add")])
@@ -243,8 +249,82 @@ def test_outer_product_leaves_the_loop():
                    "        g = gs[t]\n"
                    "        d_W = d_W + h[:, None] * g\n"
                    "    return d_W\n")
-    assert "d_W_terms.append((h, g))" in out
-    assert out.index("d_W_terms = []") < out.index("for t") < out.index("d_W = d_W + outer_sum(d_W_terms)")
+    assert "h_rows.append(h)" in out and "g_rows.append(g)" in out
+    assert out.index("h_rows = []") < out.index("for t") < out.index("h_rows = stack_rows(h_rows)")
+    assert out.index("for t") < out.index("d_W = d_W + outer_sum(h_rows, g_rows)")
+
+
+def _same_when_run(src, out, rng):
+    """`src` (a function of hs, gs, n) and its hoisted body `out` give the same sums."""
+    header, n = src.splitlines()[0], 5
+    hs, gs = rng.standard_normal((n, 4)), rng.standard_normal((n, 3))
+    names = {"np": np, "outer_sum": kernels.outer_sum, "row_sum": kernels.row_sum,
+             "stack_rows": kernels.stack_rows}
+    exec(src, names)
+    want = names["f"](hs, gs, n)
+    exec(header + "\n" + textwrap.indent(out, "    "), names)
+    got = names["f"](hs, gs, n)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+SHARED_LOOP = ("def f(hs, gs, n):\n"
+               "    d_W = 0\n"
+               "    d_U = 0\n"
+               "    d_b = 0\n"
+               "    for t in range(n):\n"
+               "        h = hs[t]\n"
+               "        g = gs[t]\n"
+               "        d_b = d_b + g\n"
+               "{first}"
+               "        d_W = d_W + h[:, None] * g\n"
+               "{between}"
+               "        d_U = d_U + h[:, None] * g\n"
+               "    return d_W, d_U, d_b\n")
+
+
+def test_one_list_per_vector_serves_every_sum():
+    src = SHARED_LOOP.format(first="", between="")
+    out = _hoisted(src)
+    assert out.count("h_rows = []") == 1 and out.count("g_rows = []") == 1, out
+    assert "d_b = d_b + row_sum(g_rows)" in out
+    assert "d_W = d_W + outer_sum(h_rows, g_rows)" in out
+    assert "d_U = d_U + outer_sum(h_rows, g_rows)" in out
+    _same_when_run(src, out, np.random.default_rng(0))
+
+
+def test_vector_changed_between_its_uses_gets_a_list_per_use():
+    src = SHARED_LOOP.format(first="", between="        h = h * 2\n")
+    out = _hoisted(src)
+    assert "h_rows = []" in out and "h_rows_1 = []" in out and out.count("g_rows = []") == 1
+    assert "d_W = d_W + outer_sum(h_rows, g_rows)" in out
+    assert "d_U = d_U + outer_sum(h_rows_1, g_rows)" in out
+    _same_when_run(src, out, np.random.default_rng(1))
+
+
+def test_sum_of_a_vector_changed_before_its_products_stays():
+    src = SHARED_LOOP.format(first="        g = g * 2\n", between="")
+    out = _hoisted(src)
+    assert "d_b = d_b + g" in out and "row_sum" not in out
+    assert "d_W = d_W + outer_sum(h_rows, g_rows)" in out
+    _same_when_run(src, out, np.random.default_rng(2))
+
+
+def test_loop_left_early_keeps_each_pair_together():
+    src = SHARED_LOOP.format(first="", between="        if t == 3:\n            break\n")
+    out = _hoisted(src)
+    assert out.count("h_rows") == out.count("g_rows") and "h_rows_1 = []" in out
+    assert "row_sum" not in out and "d_b = d_b + g" in out
+    _same_when_run(src, out, np.random.default_rng(3))
+
+
+def test_plain_sum_alone_stays_in_the_loop():
+    out = _hoisted("def f(hs, gs, n):\n"
+                   "    d_b = 0\n"
+                   "    for t in range(n):\n"
+                   "        d_b = d_b + gs[t]\n"
+                   "    return d_b\n")
+    assert "row_sum" not in out and "d_b = d_b + gs[t]" in out
 
 
 def test_outer_product_read_in_the_loop_stays():
@@ -281,5 +361,5 @@ def test_hoisted_from_the_outermost_loop_it_is_private_to():
                    "            g = gs[i]\n"
                    "            d_W = d_W + h[:, None] * g\n"
                    "    return d_W\n")
-    assert out.index("d_W_terms = []") < out.index("for i")
-    assert out.index("outer_sum") > out.index("d_W_terms.append")
+    assert out.index("h_rows = []") < out.index("for i")
+    assert out.index("outer_sum") > out.index("h_rows.append")

@@ -28,20 +28,43 @@ def _outer_pairs(kind, rng):
     return [(vec(4), vec(3))]
 
 
-@pytest.mark.parametrize("kind", ["vectors", "complex", "lengths differ", "zero stand-in",
-                                  "matrices", "one"])
+KINDS = ["vectors", "complex", "lengths differ", "zero stand-in", "matrices", "one"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_outer_sum_matches_adding_one_by_one(kind):
     pairs = _outer_pairs(kind, np.random.default_rng(5))
     want = 0
     for a, b in pairs:
         want = want + a[:, None] * b
-    got = kernels.outer_sum(pairs)
+    firsts, seconds = zip(*pairs)
+    got = kernels.outer_sum(kernels.stack_rows(list(firsts)), kernels.stack_rows(list(seconds)))
     assert np.shape(got) == np.shape(want)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
 
-def test_outer_sum_of_nothing_is_no_gradient():
-    assert kernels.outer_sum([]) == 0
+@pytest.mark.parametrize("kind", KINDS)
+def test_row_sum_matches_adding_one_by_one(kind):
+    rows = [b for _, b in _outer_pairs(kind, np.random.default_rng(6))]
+    want = 0
+    for v in rows:
+        want = want + v
+    got = kernels.row_sum(kernels.stack_rows(rows))
+    assert np.shape(got) == np.shape(want)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_rows_stack_only_when_all_are_vectors_of_one_shape():
+    rng = np.random.default_rng(7)
+    vectors = [rng.standard_normal(3) for _ in range(4)]
+    assert kernels.stack_rows(vectors).shape == (4, 3)
+    for rows in ([vectors[0], rng.standard_normal(2)], [vectors[0], 0], [np.ones((2, 3))], []):
+        assert kernels.stack_rows(rows) is rows
+
+
+def test_sums_of_nothing_are_no_gradient():
+    assert kernels.outer_sum(kernels.stack_rows([]), kernels.stack_rows([])) == 0
+    assert kernels.row_sum(kernels.stack_rows([])) == 0
 
 
 def _one_by_one(acc, x, terms):

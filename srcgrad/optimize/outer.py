@@ -3,14 +3,20 @@
 The matrix-vector templates add `a[:, None] * b` to a matrix's adjoint, so a
 loop over time steps computes an outer product and a matrix addition per step.
 When that adjoint is touched nowhere else in the loop, `hoist(fn, namer)` has
-the loop collect the pairs instead and adds them up after it, as one product of
-the stacked vectors (`outer_sum` in runtime/kernels.py):
+the loop collect the vectors instead, one list per vector, and adds them up
+after it as one product of the stacked rows (`outer_sum` in runtime/kernels.py).
+A plain sum of one of those vectors (a bias's adjoint) comes from the same rows:
 
-    d_W_terms = []
+    d_t9_rows = []
+    h_rows = []
     for t in reversed(range(n)):
         ...
-        d_W_terms.append((h, d_t9))        # was: d_W = d_W + h[:, None] * d_t9
-    d_W = d_W + outer_sum(d_W_terms)
+        d_t9_rows.append(d_t9)             # was: d_b = d_b + d_t9
+        h_rows.append(h)                   # and: d_W = d_W + h[:, None] * d_t9
+    d_t9_rows = stack_rows(d_t9_rows)
+    h_rows = stack_rows(h_rows)
+    d_b = d_b + row_sum(d_t9_rows)
+    d_W = d_W + outer_sum(h_rows, d_t9_rows)
 
 An outer product added into one item of an adjoint, as a nested loop over the
 items does (`z = Qs[j] @ v` gives `d_Qs = add_at(d_Qs, Qs, j, d_t21)` with
@@ -21,8 +27,9 @@ added per index after the loop (`outer_sums_at`, runtime):
     ...                                    # and: d_Qs = add_at(d_Qs, Qs, j, d_t21)
     d_Qs = outer_sums_at(d_Qs, Qs, d_Qs_terms)
 
-The list keeps references to `a` and `b`, so a statement whose vectors are
-updated in place anywhere (`+=`, an in-place helper) is left as it is.
+The lists keep references to the vectors, so a statement whose vectors are
+updated in place anywhere (`+=`, an in-place helper) is left as it is.  A plain
+sum alone stays in the loop: its list would hold a copy of the adjoint per step.
 """
 
 from .. import astlib as A
@@ -131,6 +138,15 @@ def _count(loop, name):
     return sum(1 for node in A.walk(loop) if isinstance(node, A.Name) and node.id == name)
 
 
+def _row_term(st):
+    """(W, v) for `W = W + v` with v a name other than W; else None."""
+    w, value = _assigned(st)
+    if isinstance(value, A.BinOp) and A.op_symbol(value.op) == "+" and A.is_name(value.left, w) \
+            and A.is_name(value.right) and value.right.id != w:
+        return w, value.right.id
+    return None
+
+
 def _block(stmts, mutated, namer):
     out = []
     for st in stmts:
@@ -139,49 +155,104 @@ def _block(stmts, mutated, namer):
                 st.body, st.orelse = _block(st.body, mutated, namer), _block(st.orelse, mutated, namer)
             out.append(st)
             continue
-        before, after, dropped = [], [], []     # the outermost loop first: the fewest sums
+        before, after, edits = [], [], []     # the outermost loop first: the fewest sums
+        plain = {}
         for block, i, term in list(_terms_in(st.body)):    # read before any is rewritten
-            hoisted = _hoist_term(st, block, i, term, mutated, namer)
-            if hoisted is not None:
-                before.append(hoisted[0])
-                after.append(hoisted[1])
-                if hoisted[2] is not None:
-                    dropped.append((block, hoisted[2]))
-        for block, st_dropped in dropped:
-            block.remove(st_dropped)
+            if _stays(st, term, mutated):
+                continue
+            if term[3] is None:
+                plain.setdefault(id(block), (block, []))[1].append(i)
+            else:
+                _hoist_item(block, i, term, namer, before, after, edits)
+        for block, places in plain.values():
+            _hoist_rows(st, block, places, mutated, namer, before, after, edits)
+        for block, old, new in edits:
+            at = next(k for k, node in enumerate(block) if node is old)
+            block[at:at + 1] = new
         st.body, st.orelse = _block(st.body, mutated, namer), _block(st.orelse, mutated, namer)
         out.extend(before + [st] + after)
     return out
 
 
-def _hoist_term(loop, block, i, term, mutated, namer):
-    """Make the accumulation `term` at block[i] collect its pair (an item term: where its
-    product was); (start, total, statement to drop or None), or None when the term must
-    stay: its adjoint or vectors are touched elsewhere in `loop`."""
+def _stays(loop, term, mutated):
+    """Whether the accumulation `term` must stay in `loop`: its adjoint or vectors are
+    touched elsewhere in it (the collected lists keep references to the vectors)."""
     w, a, b, item = term
     if item is not None:
         x, index, k, t = item
         if _count(loop, t) != 2 or x in _stored(loop):
-            return None
-    if _count(loop, w) != 2 or a in mutated or b in mutated:
-        return None
+            return True
+    return _count(loop, w) != 2 or a in mutated or b in mutated
+
+
+def _hoist_rows(loop, block, places, mutated, namer, before, after, edits):
+    """Have the outer-product accumulations at `places` of `block` collect their vectors,
+    one list per vector, and sum them after the loop from the stacked rows.
+
+    A vector no statement stores between its first and last use here has one value at
+    all of them, so one list serves them all (`d_t5_rows` for `d_b`, `d_W` and `d_U`),
+    appended where it was last used; a plain sum `W = W + v` of such a vector is then
+    taken from the same rows.  Otherwise each use gets its own list.  A loop that may
+    leave a step early (break, continue) keeps each product's pair together."""
+    uses = {}
+    for i in places:
+        for v in _outer_term(block[i])[1:]:
+            uses.setdefault(v, []).append(i)
+    early = any(isinstance(n, (A.Break, A.Continue, A.Return)) for n in A.walk(loop))
+
+    def clean(v, at):           # v keeps one value from the first to the last of `at`
+        return not early and not any(v in _stored(block[j]) for j in range(min(at), max(at) + 1)
+                                     if j not in places)
+    shared = {v for v, at in uses.items() if clean(v, at)}
+    for j, st in enumerate(block):
+        row = _row_term(st)
+        if row and row[1] in shared and row[0] not in uses and _count(loop, row[0]) == 2 \
+                and row[1] not in mutated and clean(row[1], uses[row[1]] + [j]):
+            uses[row[1]].append(j)
+            places = places + [j]
+    lists, sums, appends = {}, [], {}
+    for i in sorted(places):
+        st = block[i]
+        outer = _outer_term(st)
+        w, *vectors = outer or _row_term(st)
+        names = []
+        for v in vectors:
+            key = v if v in shared else (v, i)
+            if key not in lists:
+                lists[key] = namer.fresh(f"{v}_rows")
+                at = max(uses[v]) if v in shared else i
+                appends.setdefault(at, []).append(_like(_collect(lists[key], A.name(v)), st))
+                before.append(_like(A.assign(A.store(lists[key]), A.list_([])), st))
+                after.append(_like(A.assign(A.store(lists[key]), A.call(
+                    global_ref(kernels.stack_rows, "stack_rows"), [A.name(lists[key])])), st))
+            names.append(A.name(lists[key]))
+        helper = global_ref(kernels.outer_sum, "outer_sum") if outer \
+            else global_ref(kernels.row_sum, "row_sum")
+        sums.append(_like(A.assign(A.store(w), A.binop(A.name(w), "+", A.call(helper, names))), st))
+    after.extend(sums)
+    edits.extend((block, block[i], appends.get(i, [])) for i in places)
+
+
+def _hoist_item(block, i, term, namer, before, after, edits):
+    """Have the item accumulation `term` at block[i] collect (index, a, b) where its
+    product was, and add the sums per index after the loop."""
+    w, a, b, (x, index, k, t) = term
     terms = namer.fresh(f"{w}_terms")
-    pair = [A.name(a), A.name(b)]
-    start = A.assign(A.store(terms), A.list_([]))
-    if item is None:
-        summed = A.call(global_ref(kernels.outer_sum, "outer_sum"), [A.name(terms)])
-        total = A.assign(A.store(w), A.binop(A.name(w), "+", summed))
-        collect, drop, at = _collect(terms, pair), None, i
-    else:
-        total = A.assign(A.store(w), A.call(global_ref(runtime.outer_sums_at, "outer_sums_at"),
-                                            [A.name(w), A.name(x), A.name(terms)]))
-        collect, drop, at = _collect(terms, [A.copy_node(index)] + pair), block[i], k
-    for node in (collect, start, total):
-        A.copy_annos(node, block[i])
-        A.copy_location(node, block[i])
-    block[at] = collect
-    return start, total, drop
+    total = A.assign(A.store(w), A.call(global_ref(runtime.outer_sums_at, "outer_sums_at"),
+                                        [A.name(w), A.name(x), A.name(terms)]))
+    collect = _collect(terms, A.tuple_([A.copy_node(index), A.name(a), A.name(b)]))
+    before.append(_like(A.assign(A.store(terms), A.list_([])), block[i]))
+    after.append(_like(total, block[i]))
+    edits.append((block, block[k], [_like(collect, block[i])]))
+    edits.append((block, block[i], []))
 
 
-def _collect(terms, items):
-    return A.expr_stmt(A.call(A.attr(A.name(terms), "append"), [A.tuple_(items)]))
+def _like(node, st):
+    """`node` with the annotations and location of the statement `st` it stands for."""
+    A.copy_annos(node, st)
+    A.copy_location(node, st)
+    return node
+
+
+def _collect(terms, item):
+    return A.expr_stmt(A.call(A.attr(A.name(terms), "append"), [item]))

@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 
-from .kernels import FEW_ROWS, add_reduce, dtype_of, outer_sum, scatter_rows, spread, sum_axes
+from .kernels import (FEW_ROWS, add_reduce, dtype_of, outer_sum, row_sum, scatter_rows, spread,
+                      stack_rows, sum_axes)
 
 SHAPE_ONLY = {}
 
@@ -327,9 +328,10 @@ def outer_sums_at(acc, x, terms):
         if type(index) is int:
             groups.setdefault(index, []).append((a, b))
         else:                               # a slice or an array: no grouping, one at a time
-            acc = add_at(acc, x, index, outer_sum([(a, b)]))
+            acc = add_at(acc, x, index, a[:, None] * b)
     for index, pairs in groups.items():
-        acc = add_at(acc, x, index, outer_sum(pairs))
+        firsts, seconds = zip(*pairs)
+        acc = add_at(acc, x, index, outer_sum(stack_rows(firsts), stack_rows(seconds)))
     return acc
 
 

@@ -97,28 +97,38 @@ def scatter_rows(acc, index, g):
     return True
 
 
-def outer_sum(pairs):
-    """The sum of a[:, None] * b over the (a, b) pairs a loop collected.
-
-    One product of the stacked vectors when every a is a vector of one shape and
-    every b too (T outer products and additions become one matmul); otherwise the
-    products are added one by one, exactly as the loop would have.
-    """
-    if not pairs:
-        return 0
-    firsts, seconds = zip(*pairs)
-    a, b = firsts[0], seconds[0]
-    if type(a) is _ndarray and type(b) is _ndarray and a.ndim == 1 and b.ndim == 1:
+def stack_rows(rows):
+    """The vectors a loop collected, one per step, as the rows of one matrix; the list
+    itself when they are not all vectors of one shape (the sums below then go one by one)."""
+    if rows and type(rows[0]) is _ndarray and rows[0].ndim == 1:
         try:
-            rows, cols = np.array(firsts), np.array(seconds)
-        except ValueError:          # vectors of several lengths, or a zero stand-in
-            rows = cols = None
-        if rows is not None and rows.ndim == 2 and cols.ndim == 2 \
-                and rows.dtype != object and cols.dtype != object:
-            return rows.T @ cols
+            stacked = np.array(rows)
+        except ValueError:              # vectors of several lengths, or a zero stand-in
+            return rows
+        if stacked.ndim == 2 and stacked.dtype != object:
+            return stacked
+    return rows
+
+
+def outer_sum(firsts, seconds):
+    """The sum of a[:, None] * b over the steps' pairs (a, b), given as `stack_rows` made
+    them: one product of the stacked vectors (T outer products and additions become one
+    matmul), or the products added one by one, exactly as the loop would have."""
+    if type(firsts) is _ndarray and type(seconds) is _ndarray:
+        return firsts.T @ seconds
     total = 0
-    for a, b in pairs:
+    for a, b in zip(firsts, seconds):
         total = total + a[:, None] * b
+    return total
+
+
+def row_sum(rows):
+    """The sum of the steps' vectors, given as `stack_rows` made them."""
+    if type(rows) is _ndarray:
+        return add_reduce(rows, 0)
+    total = 0
+    for v in rows:
+        total = total + v
     return total
 
 
