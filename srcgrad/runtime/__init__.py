@@ -18,8 +18,8 @@ import numbers
 
 import numpy as np
 
-from .kernels import (FEW_ROWS, add_reduce, dtype_of, outer_sum, row_sum, scatter_rows, spread,
-                      stack_rows, sum_axes)
+from .kernels import (FEW_ROWS, add_reduce, dtype_of, outer_sum, scatter_rows, spread, stack_rows,
+                      sum_axes)
 
 SHAPE_ONLY = {}
 
