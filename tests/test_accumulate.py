@@ -214,6 +214,10 @@ def _hoisted_generated(src):
 
 
 def _hoisted_fn(fn):
+    for st in A.walk(fn):       # adjoint updates are marked so in generated code
+        target = st.targets[0] if isinstance(st, A.Assign) else None
+        if A.is_name(target) and target.id.startswith("d_"):
+            A.set_anno(st, "adjoint", (target.id[2:], "acc", None))
     outer.hoist(fn, Namer({n.id for n in A.walk(fn) if isinstance(n, A.Name)}))
 
 
@@ -316,6 +320,13 @@ def test_loop_left_early_keeps_each_pair_together():
     assert out.count("h_rows") == out.count("g_rows") and "h_rows_1 = []" in out
     assert "row_sum" not in out and "d_b = d_b + g" in out
     _same_when_run(src, out, np.random.default_rng(3))
+
+
+def test_sum_into_a_variable_that_is_no_adjoint_stays():
+    src = SHARED_LOOP.format(first="", between="").replace("d_b", "total")
+    out = _hoisted(src)
+    assert "total = total + g" in out and "row_sum" not in out
+    _same_when_run(src, out, np.random.default_rng(4))
 
 
 def test_plain_sum_alone_stays_in_the_loop():

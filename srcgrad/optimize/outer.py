@@ -139,9 +139,10 @@ def _count(loop, name):
 
 
 def _row_term(st):
-    """(W, v) for `W = W + v` with v a name other than W; else None."""
+    """(W, v) for an adjoint's sum `W = W + v` with v a name other than W; else None."""
     w, value = _assigned(st)
-    if isinstance(value, A.BinOp) and A.op_symbol(value.op) == "+" and A.is_name(value.left, w) \
+    if A.anno(st, "adjoint") is not None and isinstance(value, A.BinOp) \
+            and A.op_symbol(value.op) == "+" and A.is_name(value.left, w) \
             and A.is_name(value.right) and value.right.id != w:
         return w, value.right.id
     return None
