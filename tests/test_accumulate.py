@@ -287,46 +287,45 @@ SHARED_LOOP = ("def f(hs, gs, n):\n"
                "    return d_W, d_U, d_b\n")
 
 
-def test_one_list_per_vector_serves_every_sum():
-    src = SHARED_LOOP.format(first="", between="")
+def _shared_loop_hoisted(seed, first="", between="", adjoint="d_b"):
+    """SHARED_LOOP with `first` and `between` put in, hoisted, after checking that the
+    hoisted body computes the same sums as the loop."""
+    src = SHARED_LOOP.format(first=first, between=between).replace("d_b", adjoint)
     out = _hoisted(src)
+    _same_when_run(src, out, np.random.default_rng(seed))
+    return out
+
+
+def test_one_list_per_vector_serves_every_sum():
+    out = _shared_loop_hoisted(0)
     assert out.count("h_rows = []") == 1 and out.count("g_rows = []") == 1, out
     assert "d_b = d_b + row_sum(g_rows)" in out
     assert "d_W = d_W + outer_sum(h_rows, g_rows)" in out
     assert "d_U = d_U + outer_sum(h_rows, g_rows)" in out
-    _same_when_run(src, out, np.random.default_rng(0))
 
 
 def test_vector_changed_between_its_uses_gets_a_list_per_use():
-    src = SHARED_LOOP.format(first="", between="        h = h * 2\n")
-    out = _hoisted(src)
+    out = _shared_loop_hoisted(1, between="        h = h * 2\n")
     assert "h_rows = []" in out and "h_rows_1 = []" in out and out.count("g_rows = []") == 1
     assert "d_W = d_W + outer_sum(h_rows, g_rows)" in out
     assert "d_U = d_U + outer_sum(h_rows_1, g_rows)" in out
-    _same_when_run(src, out, np.random.default_rng(1))
 
 
 def test_sum_of_a_vector_changed_before_its_products_stays():
-    src = SHARED_LOOP.format(first="        g = g * 2\n", between="")
-    out = _hoisted(src)
+    out = _shared_loop_hoisted(2, first="        g = g * 2\n")
     assert "d_b = d_b + g" in out and "row_sum" not in out
     assert "d_W = d_W + outer_sum(h_rows, g_rows)" in out
-    _same_when_run(src, out, np.random.default_rng(2))
 
 
 def test_loop_left_early_keeps_each_pair_together():
-    src = SHARED_LOOP.format(first="", between="        if t == 3:\n            break\n")
-    out = _hoisted(src)
+    out = _shared_loop_hoisted(3, between="        if t == 3:\n            break\n")
     assert out.count("h_rows") == out.count("g_rows") and "h_rows_1 = []" in out
     assert "row_sum" not in out and "d_b = d_b + g" in out
-    _same_when_run(src, out, np.random.default_rng(3))
 
 
 def test_sum_into_a_variable_that_is_no_adjoint_stays():
-    src = SHARED_LOOP.format(first="", between="").replace("d_b", "total")
-    out = _hoisted(src)
+    out = _shared_loop_hoisted(4, adjoint="total")
     assert "total = total + g" in out and "row_sum" not in out
-    _same_when_run(src, out, np.random.default_rng(4))
 
 
 def test_plain_sum_alone_stays_in_the_loop():

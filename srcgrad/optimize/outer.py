@@ -162,11 +162,12 @@ def _block(stmts, mutated, namer):
             if _stays(st, term, mutated):
                 continue
             if term[3] is None:
-                plain.setdefault(id(block), (block, []))[1].append(i)
+                w, a, b, _ = term
+                plain.setdefault(id(block), (block, {}))[1][i] = (w, (a, b), kernels.outer_sum)
             else:
                 _hoist_item(block, i, term, namer, before, after, edits)
-        for block, places in plain.values():
-            _hoist_rows(st, block, places, mutated, namer, before, after, edits)
+        for block, sums in plain.values():
+            _hoist_rows(st, block, sums, mutated, namer, before, after, edits)
         for block, old, new in edits:
             at = next(k for k, node in enumerate(block) if node is old)
             block[at:at + 1] = new
@@ -186,9 +187,10 @@ def _stays(loop, term, mutated):
     return _count(loop, w) != 2 or a in mutated or b in mutated
 
 
-def _hoist_rows(loop, block, places, mutated, namer, before, after, edits):
-    """Have the outer-product accumulations at `places` of `block` collect their vectors,
-    one list per vector, and sum them after the loop from the stacked rows.
+def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
+    """Have the outer-product accumulations of `block` collect their vectors, one list
+    per vector, and sum them after the loop from the stacked rows.  `sums` maps each
+    one's place in `block` to (W, its vectors, the kernel summing them).
 
     A vector no statement stores between its first and last use here has one value at
     all of them, so one list serves them all (`d_t5_rows` for `d_b`, `d_W` and `d_U`),
@@ -196,26 +198,25 @@ def _hoist_rows(loop, block, places, mutated, namer, before, after, edits):
     taken from the same rows.  Otherwise each use gets its own list.  A loop that may
     leave a step early (break, continue) keeps each product's pair together."""
     uses = {}
-    for i in places:
-        for v in _outer_term(block[i])[1:]:
+    for i, (_, vectors, _) in sums.items():
+        for v in vectors:
             uses.setdefault(v, []).append(i)
     early = any(isinstance(n, (A.Break, A.Continue, A.Return)) for n in A.walk(loop))
 
     def clean(v, at):           # v keeps one value from the first to the last of `at`
         return not early and not any(v in _stored(block[j]) for j in range(min(at), max(at) + 1)
-                                     if j not in places)
+                                     if j not in sums)
     shared = {v for v, at in uses.items() if clean(v, at)}
     for j, st in enumerate(block):
         row = _row_term(st)
         if row and row[1] in shared and row[0] not in uses and _count(loop, row[0]) == 2 \
                 and row[1] not in mutated and clean(row[1], uses[row[1]] + [j]):
             uses[row[1]].append(j)
-            places = places + [j]
-    lists, sums, appends = {}, [], {}
-    for i in sorted(places):
+            sums[j] = (row[0], row[1:], kernels.row_sum)
+    lists, appends, totals = {}, {}, []
+    for i in sorted(sums):
+        w, vectors, kernel = sums[i]
         st = block[i]
-        outer = _outer_term(st)
-        w, *vectors = outer or _row_term(st)
         names = []
         for v in vectors:
             key = v if v in shared else (v, i)
@@ -227,11 +228,10 @@ def _hoist_rows(loop, block, places, mutated, namer, before, after, edits):
                 after.append(_like(A.assign(A.store(lists[key]), A.call(
                     global_ref(kernels.stack_rows, "stack_rows"), [A.name(lists[key])])), st))
             names.append(A.name(lists[key]))
-        helper = global_ref(kernels.outer_sum, "outer_sum") if outer \
-            else global_ref(kernels.row_sum, "row_sum")
-        sums.append(_like(A.assign(A.store(w), A.binop(A.name(w), "+", A.call(helper, names))), st))
-    after.extend(sums)
-    edits.extend((block, block[i], appends.get(i, [])) for i in places)
+        summed = A.call(global_ref(kernel, kernel.__name__), names)
+        totals.append(_like(A.assign(A.store(w), A.binop(A.name(w), "+", summed)), st))
+    after.extend(totals)
+    edits.extend((block, block[i], appends.get(i, [])) for i in sums)
 
 
 def _hoist_item(block, i, term, namer, before, after, edits):
