@@ -315,6 +315,10 @@ def function(fname, params, body, defaults=(), kwonly=(), kw_defaults=()):
     return fn
 
 
+def lambda_(params, body):
+    return gast.Lambda(args=function("<lambda>", params, []).args, body=body)
+
+
 def module(body):
     return gast.Module(body=list(body), type_ignores=[])
 

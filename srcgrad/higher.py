@@ -112,7 +112,7 @@ def _plain_params(fn):
 
 # Passes whose output (updates in place, a runtime sum helper) would cost more to
 # differentiate again than they save: code that is differentiated again goes without.
-_PLAIN_CODE = ("hoist-outer", "assign-parts", "in-place-add")
+_PLAIN_CODE = ("hoist-outer", "batch-taped", "assign-parts", "in-place-add")
 
 
 def gradient_options():

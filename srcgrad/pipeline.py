@@ -22,8 +22,8 @@ from .analysis import activity, aliases, flow, kinds as K, shapes
 from .forward import ForwardPass
 from .errors import ArgumentError
 from .naming import Namer, user_names
-from .optimize import (accumulate, adjoints, copyprop, deadcode, einsum, leftovers, negation, outer,
-                       parts, renest, simplify, tape)
+from .optimize import (accumulate, adjoints, batch, copyprop, deadcode, einsum, leftovers, negation,
+                       outer, parts, renest, simplify, tape)
 from .reverse import Reverser, global_ref
 from .rules import registry
 
@@ -206,6 +206,8 @@ def transform(unit, ctx):
         returned = [n.id for n in A.walk(backward.body[-1]) if isinstance(n, A.Name)]
         tape.drop_dead_saves(forward, backward, returned)
         tape.trim(forward, backward, unit.names["tape"])
+    if "batch-taped" not in off:
+        batch.batch_taped(backward, kinds, unit.names, namer)
     leftovers.drop(forward, info, kinds)
     codegen.annotate(forward, info.filename)
     codegen.annotate(backward, info.filename, prefix="grad of: ")
@@ -226,7 +228,8 @@ def _kind_hints(info):
 
 
 PASSES = ("activity", "tbr", "recompute", "first-assignment", "simplify", "negation", "copyprop",
-          "deadcode", "hoist-outer", "assign-parts", "in-place-add", "renest", "plan-einsum", "shapes")
+          "deadcode", "hoist-outer", "batch-taped", "assign-parts", "in-place-add", "renest",
+          "plan-einsum", "shapes")
 
 
 def options_from_env():

@@ -118,6 +118,7 @@ HVP_CASES = [
     pytest.param(hv.loop_arrays, (np.array([0.3, -0.6, 0.2, 0.9]), 3), 0, id="loop-arrays"),
     pytest.param(hv.calls_arrays, (np.array([0.3, -0.6, 0.2]), 0.8), 0, id="calls-arrays"),
     pytest.param(hv.calls_arrays, (np.array([0.3, -0.6, 0.2]), 0.8), 1, id="calls-arrays-scalar"),
+    pytest.param(hv.dot_method, (_a(3), _a(4, 3)), 0, id="dot-method"),
 ]
 
 

@@ -528,3 +528,53 @@ def test_list_adjoint_helpers_on_lists_and_zeros():
     assert runtime.last_grad(0) == 0 and runtime.drop_last(0) == 0
     assert runtime.add(1.5, 2.25) == 3.75 and runtime.add(0.0, [1.0]) == [1.0]
     assert runtime.add(np.float64(1.5), 2.0) == 3.5
+
+
+# --- tape_steps and by_step: the values a backward loop's steps restore, all at once ---------
+
+def _popping_loop(entries, steps, every, nth, first):
+    """What a loop popping `every` entries a step sees of its `nth` pop's variable: the
+    value before that pop (first step: `first`) and after it, step by step."""
+    pop, v = list(entries).pop, first
+    before, after = [], []
+    for _ in range(steps):
+        for k in range(every):
+            if k == nth:
+                before.append(v)
+                v = pop()
+                after.append(v)
+            else:
+                pop()
+    return before, after
+
+
+@pytest.mark.parametrize("steps, every, nth", [(0, 2, 0), (1, 1, 0), (4, 2, 0), (4, 2, 1),
+                                               (3, 3, 2), (5, 1, 0)])
+def test_tape_steps_are_what_the_loop_pops(steps, every, nth):
+    entries = ["older", "entries"] + [f"e{i}" for i in range(steps * every)]
+    before, after = _popping_loop(entries, steps, every, nth, "start")
+    assert kernels.tape_steps(entries, steps, every, nth) == after
+    assert kernels.tape_steps(entries, steps, every, nth, first="start") == before
+    with_none = kernels.tape_steps(entries, steps, every, nth, first=None)
+    assert with_none[:1] == ([None] if steps else [])
+
+
+def test_by_step_stacks_vectors_of_one_shape():
+    rng = np.random.default_rng(3)
+    a, b = [rng.standard_normal(4) for _ in range(5)], [rng.standard_normal(4) for _ in range(5)]
+    out = kernels.by_step(lambda x, y: 1 - x * y / 2, a, b)
+    assert type(out) is np.ndarray and out.shape == (5, 4)
+    for row, x, y in zip(out, a, b):
+        np.testing.assert_array_equal(row, 1 - x * y / 2)
+    f32 = kernels.by_step(lambda x: -x, [v.astype(np.float32) for v in a])
+    assert f32.dtype == np.float32
+
+
+@pytest.mark.parametrize("rows", [[np.ones(3), np.ones(1), np.ones(3)], [0.5, 1.5],
+                                  [np.ones((2, 2)), np.ones((2, 2))], []], ids=["ragged", "floats",
+                                                                             "matrices", "none"])
+def test_by_step_goes_one_step_at_a_time_otherwise(rows):
+    out = kernels.by_step(lambda x: 1 - x * x, rows)
+    assert type(out) is list and len(out) == len(rows)
+    for got, x in zip(out, rows):
+        np.testing.assert_array_equal(got, 1 - x * x)

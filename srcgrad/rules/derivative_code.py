@@ -11,7 +11,8 @@ stops with a NoTemplateError naming the helper rather than risk a wrong answer.
 from .. import runtime
 from ..runtime import add, add_at, unbroadcast
 from ..runtime import ops
-from ..runtime.ops import fit, fit_update, fresh, item_tangent, matmul_grad_x, matmul_grad_y, tangent_matmul
+from ..runtime.ops import (dot_grad_x, dot_grad_y, fit, fit_update, fresh, item_tangent,
+                           matmul_grad_x, matmul_grad_y, tangent_dot, tangent_matmul)
 from .registry import d, forward, nondifferentiable, reverse, t
 
 
@@ -45,6 +46,18 @@ def tangent_matmul_adjoint(z, a, b):
 def tangent_matmul_tangent(z, a, b):
     t[z] += tangent_matmul(t[a], b)
     t[z] += tangent_matmul(a, t[b])
+
+
+@reverse(ops.tangent_dot, name="tangent_dot (a dot product of tangents)")
+def tangent_dot_adjoint(z, a, b):
+    d[a] += dot_grad_x(d[z], a, b)
+    d[b] += dot_grad_y(d[z], a, b)
+
+
+@forward(ops.tangent_dot)
+def tangent_dot_tangent(z, a, b):
+    t[z] += tangent_dot(t[a], b)
+    t[z] += tangent_dot(a, t[b])
 
 
 @reverse(ops.fresh, name="fresh (private copy)")

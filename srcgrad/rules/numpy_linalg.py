@@ -9,7 +9,8 @@ singular vectors."""
 import numpy as np
 
 from ..runtime.ops import (det_grad, det_tangent, dot_grad_x, dot_grad_y, einsum_grad,
-                           einsum_tangent, solve_grad_a, tensordot_grad_a, tensordot_grad_b)
+                           einsum_tangent, solve_grad_a, tangent_dot, tensordot_grad_a,
+                           tensordot_grad_b)
 from ..runtime.shapes import cross_grad
 from ..runtime.linalg import (cholesky_grad, cholesky_tangent, convolve_grad, eigh_grad,
                               eigh_tangent, eigvalsh_grad, eigvalsh_tangent, kron_grad,
@@ -189,8 +190,8 @@ def pinv(z, a, rcond=None, hermitian=False, rtol=None):
 
 @forward(np.dot, method("dot"))
 def dot_tangent(z, a, b):
-    t[z] += np.dot(t[a], b)
-    t[z] += np.dot(a, t[b])
+    t[z] += tangent_dot(t[a], b)        # a tangent may be the 0 that stands for zero
+    t[z] += tangent_dot(a, t[b])
 
 
 @forward(np.outer)

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..runtime import unbroadcast
 from ..runtime.ops import fit, matmul_grad_x, matmul_grad_y, pow_grad_exponent, tangent_matmul
-from .registry import d, forward, nondifferentiable, ranks, reverse, t
+from .registry import d, forward, method, nondifferentiable, ranks, reverse, t
 
 # d is the adjoint marker of the template language; templates are parsed, never run.
 
@@ -65,25 +65,28 @@ def matmul(z, x, y):
     d[y] += matmul_grad_y(d[z], x, y)
 
 
-@reverse(operator.matmul, np.matmul, np.dot, when=ranks(2, 2))
+@reverse(operator.matmul, np.matmul, np.dot, method("dot"), when=ranks(2, 2))
 def matmul_matrices(z, x, y):
     d[x] += d[z] @ y.T
     d[y] += x.T @ d[z]
 
 
-@reverse(operator.matmul, np.matmul, np.dot, when=ranks(2, 1))
+# With a vector's rank known, np.dot is the same product as `@` without the matmul
+# ufunc's dispatch: a third less on small arrays, which a recurrent backward loop
+# pays every step.
+@reverse(operator.matmul, np.matmul, np.dot, method("dot"), when=ranks(2, 1))
 def matmul_matrix_vector(z, x, y):
     d[x] += d[z][:, None] * y          # the outer product, without np.outer's call cost
-    d[y] += d[z] @ x                   # x.T @ d[z] without making the transposed view
+    d[y] += np.dot(d[z], x)            # x.T @ d[z] without making the transposed view
 
 
-@reverse(operator.matmul, np.matmul, np.dot, when=ranks(1, 2))
+@reverse(operator.matmul, np.matmul, np.dot, method("dot"), when=ranks(1, 2))
 def matmul_vector_matrix(z, x, y):
-    d[x] += y @ d[z]
+    d[x] += np.dot(y, d[z])
     d[y] += x[:, None] * d[z]
 
 
-@reverse(operator.matmul, np.matmul, np.dot, when=ranks(1, 1))
+@reverse(operator.matmul, np.matmul, np.dot, method("dot"), when=ranks(1, 1))
 def matmul_vectors(z, x, y):
     d[x] += d[z] * y
     d[y] += d[z] * x

@@ -184,3 +184,29 @@ def _plan(spec, shape_a, shape_b):
     return (sum_a, perm_a, (n(batch), n(left), n(inner)),
             sum_b, perm_b, (n(batch), n(inner), n(right)),
             tuple(size[c] for c in mid_order), tuple(mid_order.index(c) for c in out))
+
+
+_UNSET = object()
+
+
+def tape_steps(entries, steps, every, nth, first=_UNSET):
+    """The values a variable restored from the tape holds at one place in a backward
+    loop, one per step in the loop's order.  At the loop's start the tape's list
+    `entries` ends with the loop's entries, `every` per step, the variable's being the
+    `nth` each step pops.  After its pop a step sees the value it restored; before it,
+    the one the step before restored, and the first step the value the loop started
+    with (`first=`)."""
+    if not steps:
+        return []
+    popped = entries[len(entries) - 1 - nth::-every][:steps]
+    return popped if first is _UNSET else [first] + popped[:-1]
+
+
+def by_step(term, *steps):
+    """`term` of each step's values: one array operation on the stacked values when
+    they are vectors of one shape (the rows of the result are the steps' terms), else
+    one step at a time."""
+    stacked = [stack_rows(values) for values in steps]
+    if all(type(m) is _ndarray for m in stacked):
+        return term(*stacked)
+    return [term(*values) for values in zip(*steps)]

@@ -527,6 +527,15 @@ def tangent_matmul(a, b):
     return a @ b
 
 
+def tangent_dot(a, b):
+    """np.dot in tangent code.  np.dot takes scalars, so a factor that is the 0 standing
+    for a zero tangent (or its transpose, a 0-d array) would spread the product to the
+    other factor's shape; a 0-d zero factor gives that stand-in instead."""
+    if (np.ndim(a) == 0 and not a) or (np.ndim(b) == 0 and not b):
+        return 0
+    return np.dot(a, b)
+
+
 def fresh(tangent):
     """A private copy of a tangent that will be updated in place."""
     if type(tangent) is _ndarray:

@@ -1,0 +1,199 @@
+"""Compute a backward loop's tape-only arithmetic for all steps before the loop.
+
+In the reverse of a recurrence, part of each step's work reads nothing but values
+the step restores from the tape: `tanh`'s template gives `d_t5 = d_h * (1 - h * h)`,
+and `1 - h * h` could have been computed for every step at once.  When the values
+are vectors of one shape, `batch_taped(fn, kinds, names, namer)` has the loop
+take that part from one array operation on the stacked values:
+
+    h_steps = tape_steps(entries, len(range(n)), 2, 0, first=h)
+    d_t5_by_step = iter(by_step(lambda h: 1 - h * h, h_steps))
+    for t in reversed(range(n)):
+        d_t5 = d_h * next(d_t5_by_step)     # was: d_t5 = d_h * (1 - h * h)
+        h = pop()
+        ...
+
+The values come straight from the tape's list (`tape_steps`, runtime/kernels.py):
+at the loop's start the list ends with the loop's entries, the same number each
+step, popped in the order of the body's `v = pop()` statements.  That holds when
+every pop is a statement of the body itself (none in a branch or an inner loop),
+the loop counts down a `range` and no step ends early.  An expression is taken
+when it is arithmetic (+ - * /, negation) on constants and restored variables of
+rank one, and is an operand of a larger expression, so its value is never a
+variable of its own (rows of the stacked result are views).  Values of other
+shapes are computed one step at a time, as before (`by_step`).
+"""
+
+from .. import astlib as A
+from ..analysis import flow
+from ..reverse import global_ref
+from ..runtime import kernels
+
+_ARITH = {"+", "-", "*", "/"}
+
+
+def batch_taped(fn, kinds, names, namer):
+    """Batch the tape-only arithmetic of the backward loops of `fn`; `names` are the
+    unit's tape names ("stack", "pop")."""
+    binding = _pop_binding(fn, names)
+    if binding is None:
+        return fn
+    entries = namer.fresh("entries")
+    state = {"used": False}
+    fn.body = _block(fn.body, A.param_names(fn), kinds, names["pop"], entries, namer, state)
+    if state["used"]:           # pop = list(stack).pop  ->  entries = list(stack); pop = entries.pop
+        tape_list = A.assign(A.store(entries), binding.value.value)
+        binding.value = A.attr(A.name(entries), "pop")
+        fn.body.insert(fn.body.index(binding), _like(tape_list, binding))
+    return fn
+
+
+def _pop_binding(fn, names):
+    """The statement `pop = list(stack).pop` of `fn`, if it has one."""
+    for st in fn.body:
+        if isinstance(st, A.Assign) and A.is_name(st.targets[0], names["pop"]) \
+                and isinstance(st.value, A.Attribute) and st.value.attr == "pop" \
+                and isinstance(st.value.value, A.Call) and A.is_name(st.value.value.func, "list") \
+                and [a.id for a in st.value.value.args if A.is_name(a)] == [names["stack"]]:
+            return st
+    return None
+
+
+def _block(stmts, bound, kinds, pop, entries, namer, state):
+    """`stmts` with their loops rewritten; `bound` are the names stored before them."""
+    out = []
+    for st in stmts:
+        if isinstance(st, (A.For, A.While, A.If)):
+            known = bound + [n for s in out if not flow.children(s) for n in _stored(s)]
+            st.body = _block(st.body, known, kinds, pop, entries, namer, state)
+            st.orelse = _block(st.orelse, known, kinds, pop, entries, namer, state)
+            if isinstance(st, A.For):
+                before = _batch(st, set(known), kinds, pop, entries, namer)
+                state["used"] |= bool(before)
+                out.extend(before)
+        out.append(st)
+    return out
+
+
+def _stored(node):
+    return [n.id for n in A.walk(node) if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)]
+
+
+def _count_down(loop):
+    """`n` of `for t in reversed(range(n))`, with names or constants for arguments."""
+    it = loop.iter
+    if isinstance(it, A.Call) and A.is_name(it.func, "reversed") and len(it.args) == 1:
+        inner = it.args[0]
+        if isinstance(inner, A.Call) and A.is_name(inner.func, "range") and not inner.keywords \
+                and all(isinstance(a, (A.Name, A.Constant)) for a in inner.args):
+            return inner
+    return None
+
+
+def _pops(loop, pop):
+    """{name: place in the body} of the body's `name = pop()` statements, in pop order,
+    or None when the loop's tape reads are not all such statements."""
+    if loop.orelse or any(isinstance(n, (A.Break, A.Continue, A.Return)) for n in A.walk(loop)):
+        return None
+    found = {}
+    for i, st in enumerate(loop.body):
+        if isinstance(st, A.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], A.Name) \
+                and isinstance(st.value, A.Call) and A.is_name(st.value.func, pop) \
+                and not st.value.args:
+            found[st.targets[0].id] = i
+        elif any(A.is_name(n, pop) for n in A.walk(st)):
+            return None
+    stores = _stored(A.module(loop.body))
+    if any(stores.count(v) != 1 for v in found):
+        return None                     # also assigned another way, or popped twice
+    return found
+
+
+def _batch(loop, bound, kinds, pop, entries, namer):
+    """Statements to put before `loop`, having rewritten its tape-only arithmetic."""
+    steps = _count_down(loop)
+    pops = _pops(loop, pop) if steps is not None else None
+    if not pops:
+        return []
+    restored = {v for v in pops if kinds.get(v) == "array:1"}
+    before, sequences = [], {}
+    for i, st in enumerate(loop.body):
+        if not isinstance(st, (A.Assign, A.AugAssign, A.Expr)):
+            continue
+        for parent, field, expr in _operands(st.value, restored):
+            reads = sorted({n.id for n in A.walk(expr) if isinstance(n, A.Name)})
+            first = [v for v in reads if pops[v] >= i]     # read before this step's pop
+            if any(v not in bound for v in first):
+                continue                # the first step would read a value never set
+            args = []
+            for v in reads:
+                key = (v, v in first)
+                if key not in sequences:
+                    sequences[key] = namer.fresh(f"{v}_steps")
+                    before.append(_like(_steps(sequences[key], v, key[1], steps, pops, entries),
+                                        st))
+                args.append(A.name(sequences[key]))
+            target = getattr(st, "targets", [getattr(st, "target", None)])[0]
+            target = target.id if A.is_name(target) else "term"
+            each = namer.fresh(f"{target}_by_step")
+            by_step = A.call(global_ref(kernels.by_step, "by_step"),
+                             [A.lambda_(reads, expr)] + args)
+            before.append(_like(A.assign(A.store(each), A.call(A.name("iter"), [by_step])), st))
+            setattr(parent, field, A.call(A.name("next"), [A.name(each)]))
+    return before
+
+
+def _steps(seq, v, first, steps, pops, entries):
+    """`seq = tape_steps(entries, len(range(n)), every, nth[, first=v])`."""
+    count = A.call(A.name("len"), [A.copy_node(steps)])
+    call = A.call(global_ref(kernels.tape_steps, "tape_steps"),
+                  [A.name(entries), count, A.const(len(pops)), A.const(list(pops).index(v))],
+                  {"first": A.name(v)} if first else None)
+    return A.assign(A.store(seq), call)
+
+
+# Nodes whose parts are each evaluated exactly once whenever the node is: a term found
+# under anything else (a comprehension, a conditional expression, a short-circuiting
+# `and`) could be skipped or repeated, and its steps' values would fall out of line.
+_ONCE = (A.BinOp, A.UnaryOp, A.Call, A.Attribute, A.Subscript, A.Slice, A.Tuple, A.List,
+         A.Name, A.Constant)
+
+
+def _operands(node, restored):
+    """(parent, field, expr) for each largest tape-only arithmetic operand in `node`."""
+    found = []
+    if isinstance(node, A.BinOp):
+        for field in ("left", "right"):
+            child = getattr(node, field)
+            if isinstance(child, (A.BinOp, A.UnaryOp)) and _arith(child, restored) \
+                    and any(isinstance(n, A.Name) for n in A.walk(child)):
+                found.append((node, field, child))
+            else:
+                found.extend(_operands(child, restored))
+    elif isinstance(node, A.Call):
+        for child in [node.func] + node.args + [k.value for k in node.keywords]:
+            found.extend(_operands(child, restored))
+    elif isinstance(node, _ONCE):
+        for child in A.iter_child_nodes(node):
+            found.extend(_operands(child, restored))
+    return found
+
+
+def _arith(node, restored):
+    """Arithmetic (+ - * /, negation) on numeric constants and `restored` names."""
+    if isinstance(node, A.Name):
+        return node.id in restored
+    if isinstance(node, A.Constant):
+        return type(node.value) in (int, float)
+    if isinstance(node, A.BinOp):
+        return A.op_symbol(node.op) in _ARITH and _arith(node.left, restored) \
+            and _arith(node.right, restored)
+    if isinstance(node, A.UnaryOp):
+        return A.op_symbol(node.op) == "-" and _arith(node.operand, restored)
+    return False
+
+
+def _like(node, st):
+    A.copy_annos(node, st)
+    A.copy_location(node, st)
+    return node
