@@ -170,3 +170,17 @@ def test_terms_inside_calls_and_subscripts_are_taken():
            "        a = pop()\n"
            "    return c\n")
     assert _batched(src, {"a": "array:1"}).count("next(") == 3
+
+
+def test_a_value_read_only_before_the_loop_is_still_popped():
+    out = _batched(LOOP.format(extra=""), {"a": "array:1", "b": "array:1"})
+    body = out.split("for t in")[1]
+    assert body.count("        pop()\n") == 2 and "= pop()" not in body, out
+    kept = _batched(LOOP.format(extra="").replace("return out", "return out, a"),
+                    {"a": "array:1", "b": "array:1"})
+    body = kept.split("for t in")[1]
+    assert "a = pop()" in body and "        pop()\n" in body, kept     # a's last value is returned
+    stack = _stack(3, lambda t: 3)
+    want, got = _run(LOOP.format(extra="").replace("return out", "return out, a"), stack, 3), \
+        _run(kept, stack, 3)
+    np.testing.assert_array_equal(got[1], want[1])

@@ -39,13 +39,29 @@ def batch_taped(fn, kinds, names, namer):
     if binding is None:
         return fn
     entries = namer.fresh("entries")
-    state = {"used": False}
-    fn.body = _block(fn.body, A.param_names(fn), kinds, names["pop"], entries, namer, state)
-    if state["used"]:           # pop = list(stack).pop  ->  entries = list(stack); pop = entries.pop
+    batched = []
+    fn.body = _block(fn.body, A.param_names(fn), kinds, names["pop"], entries, namer, batched)
+    if batched:                 # pop = list(stack).pop  ->  entries = list(stack); pop = entries.pop
         tape_list = A.assign(A.store(entries), binding.value.value)
         binding.value = A.attr(A.name(entries), "pop")
         fn.body.insert(fn.body.index(binding), _like(tape_list, binding))
+    for loop, before in batched:
+        _drop_unread(fn, loop, before, names["pop"])
     return fn
+
+
+def _drop_unread(fn, loop, before, pop):
+    """`v = pop()` becomes `pop()` where nothing reads v any more but the statements
+    `before` the loop, which took its values from the tape's list: the step still
+    takes its entry off the tape."""
+    taken = {id(n) for st in before for n in A.walk(st)}
+    for i, st in enumerate(loop.body):
+        if isinstance(st, A.Assign) and isinstance(st.value, A.Call) \
+                and A.is_name(st.value.func, pop):
+            v = st.targets[0].id
+            if not any(A.is_name(n, v) and isinstance(n.ctx, A.Load) and id(n) not in taken
+                       for n in A.walk(fn)):
+                loop.body[i] = _like(A.expr_stmt(st.value), st)
 
 
 def _pop_binding(fn, names):
@@ -59,18 +75,20 @@ def _pop_binding(fn, names):
     return None
 
 
-def _block(stmts, bound, kinds, pop, entries, namer, state):
-    """`stmts` with their loops rewritten; `bound` are the names stored before them."""
+def _block(stmts, bound, kinds, pop, entries, namer, batched):
+    """`stmts` with their loops rewritten, each added to `batched` with the statements
+    put before it; `bound` are the names stored before them."""
     out = []
     for st in stmts:
         if isinstance(st, (A.For, A.While, A.If)):
             known = bound + [n for s in out if not flow.children(s) for n in _stored(s)]
-            st.body = _block(st.body, known, kinds, pop, entries, namer, state)
-            st.orelse = _block(st.orelse, known, kinds, pop, entries, namer, state)
+            st.body = _block(st.body, known, kinds, pop, entries, namer, batched)
+            st.orelse = _block(st.orelse, known, kinds, pop, entries, namer, batched)
             if isinstance(st, A.For):
                 before = _batch(st, set(known), kinds, pop, entries, namer)
-                state["used"] |= bool(before)
-                out.extend(before)
+                if before:
+                    batched.append((st, before))
+                    out.extend(before)
         out.append(st)
     return out
 
