@@ -41,7 +41,7 @@ def batch_taped(fn, kinds, names, namer):
     entries = namer.fresh("entries")
     batched = []
     fn.body = _block(fn.body, A.param_names(fn), kinds, names["pop"], entries, namer, batched)
-    if batched:                 # pop = list(stack).pop  ->  entries = list(stack); pop = entries.pop
+    if batched:                 # entries = list(stack); pop = entries.pop
         tape_list = A.assign(A.store(entries), binding.value.value)
         binding.value = A.attr(A.name(entries), "pop")
         fn.body.insert(fn.body.index(binding), _like(tape_list, binding))
