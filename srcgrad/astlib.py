@@ -179,6 +179,12 @@ def copy_location(new, old):
     return new
 
 
+def like(new, st):
+    """`new` with the annotations and location of the statement `st` it stands for."""
+    copy_annos(new, st)
+    return copy_location(new, st)
+
+
 # --- construction ------------------------------------------------------------
 
 def name(id_, ctx="load"):
@@ -341,6 +347,11 @@ def param_names(fn):
     """Positional then keyword-only parameter names of a FunctionDef."""
     a = fn.args
     return [p.id for p in a.posonlyargs + a.args] + [p.id for p in a.kwonlyargs]
+
+
+def stored_names(node):
+    """Every Name id that `node` stores into (once per store)."""
+    return [n.id for n in walk(node) if type(n) is _Name and type(n.ctx) is gast.Store]
 
 
 def names_in(node, load_only=False):

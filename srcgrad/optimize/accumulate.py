@@ -118,4 +118,4 @@ def _rewrite(stmts, names, before):
         if target is None or before.get(id(st), {}).get(target) != id(st):
             continue
         new = A.augassign(A.store(target), "+", st.value.right)
-        stmts[i] = A.copy_location(A.copy_annos(new, st), st)
+        stmts[i] = A.like(new, st)

@@ -44,7 +44,7 @@ def batch_taped(fn, kinds, names, namer):
     if batched:                 # entries = list(stack); pop = entries.pop
         tape_list = A.assign(A.store(entries), binding.value.value)
         binding.value = A.attr(A.name(entries), "pop")
-        fn.body.insert(fn.body.index(binding), _like(tape_list, binding))
+        fn.body.insert(fn.body.index(binding), A.like(tape_list, binding))
     for loop, before in batched:
         _drop_unread(fn, loop, before, names["pop"])
     return fn
@@ -55,13 +55,12 @@ def _drop_unread(fn, loop, before, pop):
     `before` the loop, which took its values from the tape's list: the step still
     takes its entry off the tape."""
     taken = {id(n) for st in before for n in A.walk(st)}
+    read = {n.id for n in A.walk(fn) if isinstance(n, A.Name) and isinstance(n.ctx, A.Load)
+            and id(n) not in taken}
     for i, st in enumerate(loop.body):
-        if isinstance(st, A.Assign) and isinstance(st.value, A.Call) \
-                and A.is_name(st.value.func, pop):
-            v = st.targets[0].id
-            if not any(A.is_name(n, v) and isinstance(n.ctx, A.Load) and id(n) not in taken
-                       for n in A.walk(fn)):
-                loop.body[i] = _like(A.expr_stmt(st.value), st)
+        v = _popped(st, pop)
+        if v is not None and v not in read:
+            loop.body[i] = A.like(A.expr_stmt(st.value), st)
 
 
 def _pop_binding(fn, names):
@@ -81,7 +80,7 @@ def _block(stmts, bound, kinds, pop, entries, namer, batched):
     out = []
     for st in stmts:
         if isinstance(st, (A.For, A.While, A.If)):
-            known = bound + [n for s in out if not flow.children(s) for n in _stored(s)]
+            known = bound + [n for s in out if not flow.children(s) for n in A.stored_names(s)]
             st.body = _block(st.body, known, kinds, pop, entries, namer, batched)
             st.orelse = _block(st.orelse, known, kinds, pop, entries, namer, batched)
             if isinstance(st, A.For):
@@ -91,10 +90,6 @@ def _block(stmts, bound, kinds, pop, entries, namer, batched):
                     out.extend(before)
         out.append(st)
     return out
-
-
-def _stored(node):
-    return [n.id for n in A.walk(node) if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)]
 
 
 def _count_down(loop):
@@ -115,16 +110,24 @@ def _pops(loop, pop):
         return None
     found = {}
     for i, st in enumerate(loop.body):
-        if isinstance(st, A.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], A.Name) \
-                and isinstance(st.value, A.Call) and A.is_name(st.value.func, pop) \
-                and not st.value.args:
-            found[st.targets[0].id] = i
+        v = _popped(st, pop)
+        if v is not None:
+            found[v] = i
         elif any(A.is_name(n, pop) for n in A.walk(st)):
             return None
-    stores = _stored(A.module(loop.body))
+    stores = A.stored_names(A.module(loop.body))
     if any(stores.count(v) != 1 for v in found):
         return None                     # also assigned another way, or popped twice
     return found
+
+
+def _popped(st, pop):
+    """v of the statement `v = pop()`; else None."""
+    if isinstance(st, A.Assign) and len(st.targets) == 1 and A.is_name(st.targets[0]) \
+            and isinstance(st.value, A.Call) and A.is_name(st.value.func, pop) \
+            and not st.value.args:
+        return st.targets[0].id
+    return None
 
 
 def _batch(loop, bound, kinds, pop, entries, namer):
@@ -148,7 +151,7 @@ def _batch(loop, bound, kinds, pop, entries, namer):
                 key = (v, v in first)
                 if key not in sequences:
                     sequences[key] = namer.fresh(f"{v}_steps")
-                    before.append(_like(_steps(sequences[key], v, key[1], steps, pops, entries),
+                    before.append(A.like(_steps(sequences[key], v, key[1], steps, pops, entries),
                                         st))
                 args.append(A.name(sequences[key]))
             target = getattr(st, "targets", [getattr(st, "target", None)])[0]
@@ -156,7 +159,7 @@ def _batch(loop, bound, kinds, pop, entries, namer):
             each = namer.fresh(f"{target}_by_step")
             by_step = A.call(global_ref(kernels.by_step, "by_step"),
                              [A.lambda_(reads, expr)] + args)
-            before.append(_like(A.assign(A.store(each), A.call(A.name("iter"), [by_step])), st))
+            before.append(A.like(A.assign(A.store(each), A.call(A.name("iter"), [by_step])), st))
             setattr(parent, field, A.call(A.name("next"), [A.name(each)]))
     return before
 
@@ -211,7 +214,3 @@ def _arith(node, restored):
     return False
 
 
-def _like(node, st):
-    A.copy_annos(node, st)
-    A.copy_location(node, st)
-    return node

@@ -102,13 +102,10 @@ def _item_term(block, i):
             if pair is None or w in pair or x == w:
                 return None
             return (w, *pair, (x, index, k, t))
-        if reads & _stored(block[k]) or t in _stored(block[k]):
+        stored = A.stored_names(block[k])
+        if reads.intersection(stored) or t in stored:
             return None
     return None
-
-
-def _stored(node):
-    return {n.id for n in A.walk(node) if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)}
 
 
 def _mutated(fn):
@@ -182,7 +179,7 @@ def _stays(loop, term, mutated):
     w, a, b, item = term
     if item is not None:
         x, index, k, t = item
-        if _count(loop, t) != 2 or x in _stored(loop):
+        if _count(loop, t) != 2 or x in A.stored_names(loop):
             return True
     return _count(loop, w) != 2 or a in mutated or b in mutated
 
@@ -204,7 +201,8 @@ def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
     early = any(isinstance(n, (A.Break, A.Continue, A.Return)) for n in A.walk(loop))
 
     def clean(v, at):           # v keeps one value from the first to the last of `at`
-        return not early and not any(v in _stored(block[j]) for j in range(min(at), max(at) + 1)
+        span = range(min(at), max(at) + 1)
+        return not early and not any(v in A.stored_names(block[j]) for j in span
                                      if j not in sums)
     shared = {v for v, at in uses.items() if clean(v, at)}
     for j, st in enumerate(block):
@@ -223,13 +221,13 @@ def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
             if key not in lists:
                 lists[key] = namer.fresh(f"{v}_rows")
                 at = max(uses[v]) if v in shared else i
-                appends.setdefault(at, []).append(_like(_collect(lists[key], A.name(v)), st))
-                before.append(_like(A.assign(A.store(lists[key]), A.list_([])), st))
-                after.append(_like(A.assign(A.store(lists[key]), A.call(
+                appends.setdefault(at, []).append(A.like(_collect(lists[key], A.name(v)), st))
+                before.append(A.like(A.assign(A.store(lists[key]), A.list_([])), st))
+                after.append(A.like(A.assign(A.store(lists[key]), A.call(
                     global_ref(kernels.stack_rows, "stack_rows"), [A.name(lists[key])])), st))
             names.append(A.name(lists[key]))
         summed = A.call(global_ref(kernel, kernel.__name__), names)
-        totals.append(_like(A.assign(A.store(w), A.binop(A.name(w), "+", summed)), st))
+        totals.append(A.like(A.assign(A.store(w), A.binop(A.name(w), "+", summed)), st))
     after.extend(totals)
     edits.extend((block, block[i], appends.get(i, [])) for i in sums)
 
@@ -242,17 +240,10 @@ def _hoist_item(block, i, term, namer, before, after, edits):
     total = A.assign(A.store(w), A.call(global_ref(runtime.outer_sums_at, "outer_sums_at"),
                                         [A.name(w), A.name(x), A.name(terms)]))
     collect = _collect(terms, A.tuple_([A.copy_node(index), A.name(a), A.name(b)]))
-    before.append(_like(A.assign(A.store(terms), A.list_([])), block[i]))
-    after.append(_like(total, block[i]))
-    edits.append((block, block[k], [_like(collect, block[i])]))
+    before.append(A.like(A.assign(A.store(terms), A.list_([])), block[i]))
+    after.append(A.like(total, block[i]))
+    edits.append((block, block[k], [A.like(collect, block[i])]))
     edits.append((block, block[i], []))
-
-
-def _like(node, st):
-    """`node` with the annotations and location of the statement `st` it stands for."""
-    A.copy_annos(node, st)
-    A.copy_location(node, st)
-    return node
 
 
 def _collect(terms, item):
