@@ -1,7 +1,7 @@
 """python -m benchmarks [--quick] [--only NAME] [--markdown FILE] [--plot FILE]
 
 Prints the main table (every objective, every tool's gradient, srcgrad's
-compile costs and tape), then the higher-order rows, the long-loop memory row
+compile costs and tape), then the transformation of a 100-line function, the higher-order rows, the long-loop memory row
 and the optimizing-pass section.  Progress and loud failure/mismatch messages
 go to stderr; the tables go to stdout.
 
@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-SECTIONS = ("main", "higher", "tensor", "memory", "passes")
+SECTIONS = ("main", "compile", "higher", "tensor", "memory", "passes")
 
 
 def parse(argv):
@@ -43,8 +43,8 @@ def set_threads(n):
 def main(argv=None):
     opts = parse(argv)
     set_threads(opts.threads)
-    from . import (compile_cost, higher_order, machine, main_table, measure, memory, passes, report,
-                   suite, tensor_step)
+    from . import (compile_cost, compile_table, higher_order, machine, main_table, measure, memory,
+                   passes, report, suite, tensor_step)
     sections = set(opts.sections.split(","))
     # Only the warm-start subprocesses use a disk cache (their own temporary directories).
     os.environ["SRCGRAD_CACHE_DIR"] = "off"
@@ -79,6 +79,13 @@ def main(argv=None):
                 print(f"plot written to {opts.plot}", file=log)
             else:
                 print("--plot: matplotlib is not installed; no plot written", file=log)
+
+    if "compile" in sections and (not only or only in "100-line model compile"):
+        t = time.perf_counter()
+        res = compile_table.run(log=log)
+        print(f"... compile: {time.perf_counter() - t:.1f} s", file=log, flush=True)
+        print("\n" + compile_table.render(res), flush=True)
+        parts.append(compile_table.render(res, markdown=True))
 
     if "higher" in sections:
         tasks = [t for t in higher_order.tasks() if only in t.name.lower()]

@@ -69,12 +69,14 @@ def fill_disk_cache(bench, args, directory):
         srcgrad.grad(bench.fn, bench.wrt).split(*args.values())
 
 
-def warm_start(index, quick, directory, timeout=120):
+def warm_start(index, quick, directory, timeout=120, compile_row=False):
     """{'import': s, 'get': s, 'first_call': s, 'disk_hits': n, 'transforms': n} measured in a new
-    process whose SRCGRAD_CACHE_DIR is `directory` (already filled for row `index`)."""
+    process whose SRCGRAD_CACHE_DIR is `directory` (already filled for row `index` of the main
+    table, or of the compile section with `compile_row`)."""
     env = dict(os.environ, SRCGRAD_CACHE_DIR=directory)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (_REPO, env.get("PYTHONPATH")) if p)
     cmd = [sys.executable, "-m", "benchmarks.warm_start", str(index)] + (["--quick"] if quick else [])
+    cmd += ["--compile"] if compile_row else []
     done = subprocess.run(cmd, cwd=_REPO, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         lines = [ln for ln in done.stderr.splitlines() if ln and not ln.startswith(" ")]

@@ -59,3 +59,15 @@ def bundle_adjustment(rng, n=49, m=7776, p=31843):
     return {"cams": cams, "points": points, "weights": rng.uniform(0.2, 1.0, p),
             "features": _BA_FEATURE + 20.0 * rng.normal(size=(p, 2)),
             "cam_index": obs % n, "point_index": obs % m}
+
+
+def long_model(rng, n=12, d_in=6, width=8, classes=3):
+    def weights(rows, cols):
+        return rng.normal(0, rows ** -0.5, (rows, cols))
+    return {"W_in": weights(d_in, width), "b_in": rng.normal(0, 0.1, width),
+            "W_q": weights(width, width), "W_k": weights(width, width),
+            "W_v": weights(width, width), "W_o": weights(width, width),
+            "gain": 1.0 + rng.normal(0, 0.1, width), "shift": rng.normal(0, 0.1, width),
+            "W_ff1": weights(width, 2 * width), "W_ff2": weights(2 * width, width),
+            "W_rec": weights(width, width), "W_out": weights(width, classes),
+            "x": rng.normal(size=(n, d_in)), "y": np.eye(classes)[rng.integers(0, classes, n)]}

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from . import data
-from .objectives import bundle_adjustment, gmm, lstm, mlp, rnn, scalar_loop
+from .objectives import bundle_adjustment, gmm, long_model, lstm, mlp, rnn, scalar_loop
 
 
 @dataclass
@@ -44,3 +44,10 @@ def benchmarks(quick=False):
         Benchmark("BA n=49 m=7776 p=31843", bundle_adjustment.ba_objective,
                   ("cams", "points", "weights"), data.bundle_adjustment),
     ]
+
+
+def compile_benchmarks():
+    """Rows of the compile section: functions timed for their transformation only."""
+    wrt = ("W_in", "b_in", "W_q", "W_k", "W_v", "W_o", "gain", "shift", "W_ff1", "W_ff2", "W_rec",
+           "W_out")
+    return [Benchmark("100-line model", long_model.long_model, wrt, data.long_model)]

@@ -1,7 +1,8 @@
-"""Run in a new process by compile_cost.warm_start: `python -m benchmarks.warm_start ROW [--quick]`.
+"""Run in a new process by compile_cost.warm_start:
+`python -m benchmarks.warm_start ROW [--quick] [--compile]`.
 
-Builds row ROW's arguments (not timed), then times `import srcgrad`, getting
-the compiled gradient (`grad(f).split(...)`: the disk cache lookup) and the
+Builds row ROW's arguments (a row of the compile section with --compile; not
+timed), then times `import srcgrad`, getting the compiled gradient (`grad(f).split(...)`: the disk cache lookup) and the
 first gradient call, and prints them as one JSON line with srcgrad's cache
 counters, so the caller can tell a disk hit from a fresh transformation.
 """
@@ -15,7 +16,8 @@ from . import data, suite
 
 def main(argv):
     index, quick = int(argv[0]), "--quick" in argv
-    bench = suite.benchmarks(quick)[index]
+    rows = suite.compile_benchmarks() if "--compile" in argv else suite.benchmarks(quick)
+    bench = rows[index]
     values = list(bench.make(data.generator(0)).values())
     start = time.perf_counter()
     import srcgrad

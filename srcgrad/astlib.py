@@ -76,14 +76,26 @@ _AST = gast.AST
 _Name, _Load = gast.Name, gast.Load
 
 
+# fields that never hold a node worth visiting: names, flags, and the expression
+# contexts and operators, which analyses read through their parent node
+_LEAF_FIELDS = {"ctx", "op", "ops", "id", "attr", "arg", "kind", "type_comment", "is_async",
+                "level", "module", "conversion"}
+_WALKED = {}        # node class -> the fields walk() visits
+
+
 def walk(node):
-    """Every node under `node`, itself first, breadth first: gast.walk's order.
+    """Every node under `node`, itself first, breadth first (gast.walk's order), except
+    expression contexts and operators (`Load`, `Add`...): read them through their parent.
 
     gast.walk goes through two generators per node; the passes walk every
     statement many times, and this loop is several times faster."""
     todo = [node]
+    walked = _WALKED
     for n in todo:                  # the list grows while it is read: a queue without pops
-        for field in n._fields:
+        fields = walked.get(type(n))
+        if fields is None:
+            fields = walked[type(n)] = tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        for field in fields:
             v = getattr(n, field, None)
             if type(v) is list:
                 todo.extend([x for x in v if isinstance(x, _AST)])

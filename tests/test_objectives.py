@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import adbench, data, measure, tape  # noqa: E402
 from benchmarks.numpy_switch import with_numpy  # noqa: E402
-from benchmarks.objectives import (bundle_adjustment, gmm, lstm, mlp, rnn, scalar_loop,  # noqa: E402
-                                   second_order)
+from benchmarks.objectives import (bundle_adjustment, gmm, long_model, lstm, mlp, rnn,  # noqa: E402
+                                   scalar_loop, second_order)
 
 ADBENCH = ROOT.parent / "shared" / "data" / "adbench"
 
@@ -228,6 +228,30 @@ def test_torch_twin_computes_the_same(objective, wrt, make):
     expected = srcgrad.grad(objective, wrt)(*args.values())
     for t, e in zip(as_arrays(run()), expected):
         np.testing.assert_allclose(t, e, rtol=1e-9, atol=1e-12)
+
+
+LONG_WRT = ("W_in", "b_in", "W_q", "W_k", "W_v", "W_o", "gain", "shift", "W_ff1", "W_ff2", "W_rec",
+            "W_out")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_long_model_gradient(seed):
+    """The compile section's 100-line model: finite differences and autograd."""
+    args = data.long_model(data.generator(seed), n=5, d_in=3, width=4, classes=3)
+    srcgrad.check_grad(long_model.long_model, *args.values(), wrt=LONG_WRT,
+                       rtol=1e-5, atol=1e-6).assert_ok()
+    autograd = pytest.importorskip("autograd")
+    import autograd.numpy as anp
+    fn = with_numpy(long_model.long_model, anp)
+    expected = autograd.grad(lambda ws: fn(**{**args, **dict(zip(LONG_WRT, ws))}))(
+        tuple(args[w] for w in LONG_WRT))
+    for got, want in zip(srcgrad.grad(long_model.long_model, LONG_WRT)(*args.values()), expected):
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+def test_long_model_is_a_hundred_lines():
+    import inspect
+    assert len(inspect.getsourcelines(long_model.long_model)[0]) >= 100
 
 
 def tools_bench(objective, wrt):
