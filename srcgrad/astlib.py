@@ -8,6 +8,8 @@ Nodes carry annotations (`set_anno`/`anno`) in a private dict; annotations
 survive `copy_node`.
 """
 
+import ast as _ast
+
 import gast
 
 # Node classes other modules may test with isinstance.  Re-exported so that
@@ -415,8 +417,44 @@ def parse_expr(source):
     return gast.parse(source).body[0].value
 
 
+# Nodes whose gast and ast forms have the same fields: converted by to_python_ast's own
+# loop.  The rest (arguments, comprehensions, ...) go through gast's converter, which is
+# generic and several times slower; generated code is nearly all made of these.
+_SAME_FIELDS = ("Module", "FunctionDef", "Assign", "AugAssign", "Expr", "Return", "For", "If",
+                "While", "Break", "Continue", "Pass", "Name", "Constant", "BinOp", "UnaryOp",
+                "BoolOp", "Compare", "Call", "keyword", "Attribute", "Subscript", "Slice", "Tuple",
+                "List", "IfExp", "Starred")
+_PLAIN = {getattr(gast, n): getattr(_ast, n) for n in _SAME_FIELDS}
+_LEAVES = {}        # gast context or operator class -> one shared ast instance
+_POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
 def to_python_ast(node):
-    return gast.gast_to_ast(node)
+    """The standard-library tree for a gast tree (for printing and compiling)."""
+    t = type(node)
+    cls = _PLAIN.get(t)
+    if cls is None:
+        if not t._fields:                           # Load, Add, ...: no fields to convert
+            leaf = _LEAVES.get(t)
+            if leaf is None:
+                leaf = _LEAVES[t] = getattr(_ast, t.__name__)()
+            return leaf
+        return gast.gast_to_ast(node)
+    new = cls()
+    for f in cls._fields:
+        v = getattr(node, f, None)
+        if type(v) is list:
+            v = [to_python_ast(x) if isinstance(x, _AST) else x for x in v]
+        elif isinstance(v, _AST):
+            v = to_python_ast(v)
+        elif v is None and f == "type_params":      # FunctionDef's, from Python 3.12
+            v = []
+        setattr(new, f, v)
+    for a in _POSITION:
+        v = getattr(node, a, None)
+        if v is not None:
+            setattr(new, a, v)
+    return new
 
 
 def to_source_text(node):
@@ -424,7 +462,7 @@ def to_source_text(node):
     import ast
     if isinstance(node, list):
         node = module(node)
-    tree = gast.gast_to_ast(node)
+    tree = to_python_ast(node)
     ast.fix_missing_locations(tree)
     return ast.unparse(tree)
 
