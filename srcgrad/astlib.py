@@ -388,7 +388,7 @@ def dotted_path(node):
 
 
 def parse(source):
-    return gast.parse(source)
+    return from_python_ast(_ast.parse(source))
 
 
 _module_trees = {}
@@ -401,32 +401,58 @@ def parse_function_at(filename, lines, lineno, name):
     which keeps importing a table of hundreds of templates fast.  Line numbers are
     the file's.  None if the function is not found (e.g. the file changed).
     """
-    import ast
     index = _module_trees.get(filename)
     if index is None:
         index = _module_trees[filename] = {}
-        for node in ast.walk(ast.parse("".join(lines))):
-            if isinstance(node, ast.FunctionDef):
+        for node in _ast.walk(_ast.parse("".join(lines))):
+            if isinstance(node, _ast.FunctionDef):
                 first = min([node.lineno] + [d.lineno for d in node.decorator_list])
                 index[(node.name, first)] = index[(node.name, node.lineno)] = node
     node = index.get((name, lineno))
-    return gast.ast_to_gast(node) if node is not None else None
+    return from_python_ast(node) if node is not None else None
 
 
 def parse_expr(source):
-    return gast.parse(source).body[0].value
+    return parse(source).body[0].value
 
 
-# Nodes whose gast and ast forms have the same fields: converted by to_python_ast's own
-# loop.  The rest (arguments, comprehensions, ...) go through gast's converter, which is
-# generic and several times slower; generated code is nearly all made of these.
+# Nodes whose gast and ast forms have the same fields (gast's extra ones empty): converted
+# by to_python_ast's and from_python_ast's own loops.  The rest (arguments, comprehensions,
+# ...) go through gast's converters, which are generic and several times slower; source
+# and generated code are nearly all made of these.
 _SAME_FIELDS = ("Module", "FunctionDef", "Assign", "AugAssign", "Expr", "Return", "For", "If",
                 "While", "Break", "Continue", "Pass", "Name", "Constant", "BinOp", "UnaryOp",
                 "BoolOp", "Compare", "Call", "keyword", "Attribute", "Subscript", "Slice", "Tuple",
                 "List", "IfExp", "Starred")
 _PLAIN = {getattr(gast, n): getattr(_ast, n) for n in _SAME_FIELDS}
+_FROM_PLAIN = {v: k for k, v in _PLAIN.items()}
 _LEAVES = {}        # gast context or operator class -> one shared ast instance
 _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+def from_python_ast(node):
+    """The gast tree for a standard-library tree (what gast.ast_to_gast makes)."""
+    t = type(node)
+    cls = _FROM_PLAIN.get(t)
+    if cls is None:
+        if not t._fields:                           # Load, Add, ...
+            return getattr(gast, t.__name__)()
+        return gast.ast_to_gast(node)
+    new = cls()
+    for f in cls._fields:
+        v = getattr(node, f, None)
+        if type(v) is list:
+            v = [from_python_ast(x) if isinstance(x, _ast.AST) else x for x in v]
+        elif isinstance(v, _ast.AST):
+            v = from_python_ast(v)
+        elif v is None and f == "type_params":      # FunctionDef's, before Python 3.12
+            v = []
+        setattr(new, f, v)
+    for a in _POSITION:
+        v = getattr(node, a, None)
+        if v is not None:
+            setattr(new, a, v)
+    return new
 
 
 def to_python_ast(node):
