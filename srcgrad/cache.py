@@ -20,6 +20,7 @@ import hashlib
 import importlib
 import inspect
 import json
+import marshal
 import os
 import sys
 import tempfile
@@ -287,20 +288,54 @@ def _write(path, c, fns):
                       "cells": cells, "guards": guards, "kinds": u.local_kinds})
     meta = {"version": __version__, "units": units, "shaped": c.shaped,
             "sha256": hashlib.sha256(c.source.encode()).hexdigest()}
-    data = c.source + _META + json.dumps(meta, sort_keys=True) + "\n"
+    codes = [u.code for u in c.units]
+    if all(isinstance(code, types.CodeType) for code in codes):
+        _store(_code_path(path), marshal.dumps(
+            {"tag": sys.implementation.cache_tag, "path": path, "sha256": meta["sha256"],
+             "codes": codes}), binary=True)
+    if _store(path, c.source + _META + json.dumps(meta, sort_keys=True) + "\n"):
+        stats["disk_writes"] += 1
+
+
+def _code_path(path):
+    """Where the compiled form of entry `path` is kept, next to it (per Python version)."""
+    return f"{path[:-3]}.{sys.implementation.cache_tag}.code"
+
+
+def _store(path, data, binary=False):
+    """Write `data` to `path` whole or not at all; say whether it was written."""
     directory = os.path.dirname(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".py", dir=directory)
-        with os.fdopen(fd, "w") as f:
+        with os.fdopen(fd, "wb" if binary else "w") as f:
             f.write(data)
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
-        stats["disk_writes"] += 1
+        return True
     except OSError as exc:
         if directory not in _warned:
             _warned.add(directory)
             warnings.warn(f"srcgrad: cannot write to the cache ({exc}); keeping gradients in memory",
-                          RuntimeWarning, stacklevel=4)
+                          RuntimeWarning, stacklevel=5)
+        return False
+
+
+def _codes(path, sha256, count):
+    """The compiled units of entry `path` kept by _write, or None: each is used only if it
+    was compiled from this very text, under this path, by this Python."""
+    try:
+        with open(_code_path(path), "rb") as f:
+            kept = marshal.loads(f.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(kept, dict) or kept.get("tag") != sys.implementation.cache_tag \
+            or kept.get("path") != path or kept.get("sha256") != sha256:
+        return None
+    codes = kept.get("codes")
+    if not isinstance(codes, list) or len(codes) != count \
+            or not all(isinstance(c, types.CodeType) for c in codes):
+        return None
+    return codes
 
 
 def _read(path, fns):
@@ -333,6 +368,7 @@ def _link(path, text, meta, fns):
              for role, _ in u["functions"]}
     made = []
     guards = []
+    codes = _codes(path, meta["sha256"], len(meta["units"])) or [None] * len(meta["units"])
     for k, u in enumerate(meta["units"]):
         func, info = fns[u["fn"]]
         start, count = u["text"]
@@ -358,7 +394,7 @@ def _link(path, text, meta, fns):
             defaults = {first: (func.__defaults__, func.__kwdefaults__)}
         names = {name for _, name in u["functions"]}
         funcs = loader.compile_unit(unit_text, path, start, sorted(u["cells"]), info.globals,
-                                    unit_cells, names, defaults=defaults)
+                                    unit_cells, names, defaults=defaults, code=codes[k])
         for role, name in u["functions"]:
             cells[(k, role)].cell_contents = funcs[name]
             funcs[name].__srcgrad_kinds__ = u.get("kinds") or {}

@@ -36,8 +36,19 @@ def register_source(filename, text):
     linecache.cache[filename] = (len(text), None, lines, filename)
 
 
+def factory_code(text, filename, first_line, cell_names):
+    """The compiled module that defines one unit's factory (see compile_unit)."""
+    params = ", ".join(cell_names)
+    indented = "".join("    " + line if line.strip() else line
+                       for line in text.splitlines(keepends=True))
+    factory = f"def __srcgrad_factory__({params}):\n{indented}\n    return None\n"
+    # the factory's `def` line sits one line above the unit's first line
+    padding = "\n" * max(first_line - 2, 0)
+    return compile(padding + factory, filename, "exec")
+
+
 def compile_unit(text, filename, first_line, cell_names, globals_dict, cells, functions,
-                 defaults=None):
+                 defaults=None, code=None):
     """Compile one unit's text; return {function name: function}.
 
     text        -- the unit's source (function definitions only)
@@ -46,17 +57,13 @@ def compile_unit(text, filename, first_line, cell_names, globals_dict, cells, fu
     cells       -- name -> cell (types.CellType), shared across units when linking
     functions   -- names of the functions defined in `text`
     defaults    -- function name -> (__defaults__, __kwdefaults__) to install
+    code        -- factory_code() of the same arguments, if already at hand
     """
-    params = ", ".join(cell_names)
-    indented = "".join("    " + line if line.strip() else line
-                       for line in text.splitlines(keepends=True))
-    factory = f"def __srcgrad_factory__({params}):\n{indented}\n    return None\n"
-    # the factory's `def` line sits one line above the unit's first line
-    padding = "\n" * max(first_line - 2, 0)
-    code = compile(padding + factory, filename, "exec")
-    factory_code = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    if code is None:
+        code = factory_code(text, filename, first_line, cell_names)
+    factory = next(c for c in code.co_consts if isinstance(c, types.CodeType))
     out = {}
-    for const in factory_code.co_consts:
+    for const in factory.co_consts:
         if isinstance(const, types.CodeType) and const.co_name in functions:
             closure = tuple(cells[name] for name in const.co_freevars)
             fn = types.FunctionType(const, globals_dict, const.co_name, None, closure or None)

@@ -62,6 +62,7 @@ class Unit:
     backward: object = None
     jvp: object = None
     text: str = ""
+    code: object = None         # the compiled text (loader.factory_code), kept for the disk cache
     cells: dict = field(default_factory=dict)      # cell name -> binding description
     local_kinds: dict = field(default_factory=dict)   # kinds of the normal form's variables
     shapes: dict = None         # size classes of the variables, for a call's shape pattern
@@ -389,9 +390,10 @@ def link(ctx, top_unit, filename):
             else:
                 cells[name] = u.info.closure[desc[1]]
         names = {name for _, name in u.functions()}
+        u.code = loader.factory_code(u.text, filename, starts[u.key], sorted(u.cells))
         funcs = loader.compile_unit(u.text, filename, starts[u.key], sorted(u.cells),
                                     u.info.globals, cells, names,
-                                    defaults={u.forward_name: u.defaults})
+                                    defaults={u.forward_name: u.defaults}, code=u.code)
         made[u.key] = funcs
         for role, name in u.functions():
             unit_cells[(u.key, role)].cell_contents = funcs[name]

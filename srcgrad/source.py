@@ -131,23 +131,25 @@ def _last_line(code):
 
 def _parse_def(text, start, fname, filename):
     indented = text[:1].isspace()
-    # `if 1:` keeps the original indentation, so column numbers stay those of the file.
-    src = "if 1:\n" + text if indented else text
+    # `if 1:` keeps the original indentation, so column numbers stay those of the file;
+    # blank lines in front give the file's line numbers without a pass over the tree.
+    lead = start - 1 - (1 if indented else 0)
+    src = "\n" * max(lead, 0) + ("if 1:\n" + text if indented else text)
     try:
         module = astlib.parse(src)
     except SyntaxError as exc:
         raise SourceUnavailableError(
             f"cannot parse the source of {fname} at {filename}:{start}: {exc}") from None
-    shift = start - 1 - (1 if indented else 0)
     body = module.body[0].body if indented else module.body
     fn = next((n for n in body if isinstance(n, (astlib.FunctionDef, astlib.AsyncFunctionDef))), None)
     if fn is None:
         raise SourceUnavailableError(f"no function definition found for {fname} at {filename}:{start}")
-    for node in astlib.walk(fn):
-        if getattr(node, "lineno", None) is not None:
-            node.lineno += shift
-            if getattr(node, "end_lineno", None) is not None:
-                node.end_lineno += shift
+    if lead < 0:                       # an indented block at the top of its text
+        for node in astlib.walk(fn):
+            if getattr(node, "lineno", None) is not None:
+                node.lineno += lead
+                if getattr(node, "end_lineno", None) is not None:
+                    node.end_lineno += lead
     fn.decorator_list = []
     linecache.getlines(filename)  # make sure error messages can quote lines
     return fn

@@ -161,6 +161,45 @@ def test_corrupt_entry_is_ignored_and_rewritten(tmp_cache, tmp_path, damage):
     assert again["stats"]["disk_hits"] == 1
 
 
+def _compiled_form(directory):
+    (entry,) = _entries(directory)
+    return directory / f"{entry[:-3]}.{sys.implementation.cache_tag}.code"
+
+
+def test_disk_hit_uses_the_compiled_form(tmp_cache, tmp_path, monkeypatch):
+    mod = _import(_write_module(tmp_path, "m_code", MODULE))
+    srcgrad.grad(mod.f)(0.3)
+    assert _compiled_form(tmp_cache).is_file()
+    cache.clear_memory()
+    from srcgrad import loader
+
+    def no_compiling(*args):
+        raise AssertionError("compiled the text again")
+    monkeypatch.setattr(loader, "factory_code", no_compiling)
+    hits = cache.stats["disk_hits"]
+    assert srcgrad.grad(mod.f)(0.3) == pytest.approx(_expected(0.3), rel=1e-12)
+    assert cache.stats["disk_hits"] == hits + 1
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "other-entry"])
+def test_bad_compiled_form_falls_back_to_the_text(tmp_cache, tmp_path, damage):
+    path = _write_module(tmp_path, "m_badcode", MODULE)
+    _child("", tmp_cache, path)
+    code = _compiled_form(tmp_cache)
+    if damage == "garbage":
+        code.write_bytes(os.urandom(300))
+    elif damage == "empty":
+        code.write_bytes(b"")
+    else:                   # a well-formed compiled form of another function's entry
+        other = _write_module(tmp_path, "m_other", MODULE.replace("* SCALE", "* SCALE * 2.0"))
+        _child("", tmp_cache, other)
+        other_code = [p for p in tmp_cache.iterdir() if p.name.endswith(".code") and p != code]
+        code.write_bytes(other_code[0].read_bytes())
+    result = _child("", tmp_cache, path)
+    assert result["stats"]["disk_hits"] == 1
+    assert result["grad"] == pytest.approx(_expected(0.3), rel=1e-12)
+
+
 def test_concurrent_writers_leave_a_complete_entry(tmp_cache, tmp_path):
     path = _write_module(tmp_path, "m_race", MODULE)
     env = dict(os.environ, SRCGRAD_CACHE_DIR=str(tmp_cache), PYTHONPATH=os.pathsep.join(sys.path))
