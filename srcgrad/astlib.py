@@ -426,54 +426,45 @@ _SAME_FIELDS = ("Module", "FunctionDef", "Assign", "AugAssign", "Expr", "Return"
                 "List", "IfExp", "Starred")
 _PLAIN = {getattr(gast, n): getattr(_ast, n) for n in _SAME_FIELDS}
 _FROM_PLAIN = {v: k for k, v in _PLAIN.items()}
-_LEAVES = {}        # gast context or operator class -> one shared ast instance
+_LEAVES = {}        # gast context or operator class -> one shared ast instance (gast trees get
+                    # one instance per node, as gast.ast_to_gast makes them)
 _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
 def from_python_ast(node):
     """The gast tree for a standard-library tree (what gast.ast_to_gast makes)."""
-    t = type(node)
-    cls = _FROM_PLAIN.get(t)
-    if cls is None:
-        if not t._fields:                           # Load, Add, ...
-            return getattr(gast, t.__name__)()
-        return gast.ast_to_gast(node)
-    new = cls()
-    for f in cls._fields:
-        v = getattr(node, f, None)
-        if type(v) is list:
-            v = [from_python_ast(x) if isinstance(x, _ast.AST) else x for x in v]
-        elif isinstance(v, _ast.AST):
-            v = from_python_ast(v)
-        elif v is None and f == "type_params":      # FunctionDef's, before Python 3.12
-            v = []
-        setattr(new, f, v)
-    for a in _POSITION:
-        v = getattr(node, a, None)
-        if v is not None:
-            setattr(new, a, v)
-    return new
+    return _convert(node, _FROM_PLAIN, _ast.AST, gast, gast.ast_to_gast, {})
 
 
 def to_python_ast(node):
     """The standard-library tree for a gast tree (for printing and compiling)."""
+    return _convert(node, _PLAIN, _AST, _ast, gast.gast_to_ast, _LEAVES)
+
+
+def _convert(node, plain, base, target, fallback, leaves):
+    """`node` as a tree of `target`'s classes: same-field nodes (`plain`: source class ->
+    target class) by this loop, contexts and operators by name (shared when `leaves` keeps
+    them), anything else by gast's `fallback`."""
     t = type(node)
-    cls = _PLAIN.get(t)
+    cls = plain.get(t)
     if cls is None:
-        if not t._fields:                           # Load, Add, ...: no fields to convert
-            leaf = _LEAVES.get(t)
-            if leaf is None:
-                leaf = _LEAVES[t] = getattr(_ast, t.__name__)()
-            return leaf
-        return gast.gast_to_ast(node)
+        if t._fields:
+            return fallback(node)
+        leaf = leaves.get(t)                        # Load, Add, ...: no fields to convert
+        if leaf is None:
+            leaf = getattr(target, t.__name__)()
+            if leaves is _LEAVES:
+                leaves[t] = leaf
+        return leaf
     new = cls()
     for f in cls._fields:
         v = getattr(node, f, None)
         if type(v) is list:
-            v = [to_python_ast(x) if isinstance(x, _AST) else x for x in v]
-        elif isinstance(v, _AST):
-            v = to_python_ast(v)
-        elif v is None and f == "type_params":      # FunctionDef's, from Python 3.12
+            v = [_convert(x, plain, base, target, fallback, leaves) if isinstance(x, base) else x
+                 for x in v]
+        elif isinstance(v, base):
+            v = _convert(v, plain, base, target, fallback, leaves)
+        elif v is None and f == "type_params":      # FunctionDef's, on Pythons that lack it
             v = []
         setattr(new, f, v)
     for a in _POSITION:
