@@ -64,9 +64,12 @@ def transform_time(bench, args, runs=3):
 
 
 def fill_disk_cache(bench, args, directory):
+    """Compile row `bench` into the disk cache `directory`; the gradient function."""
     import srcgrad
     with cache_dir(directory):
-        srcgrad.grad(bench.fn, bench.wrt).split(*args.values())
+        g = srcgrad.grad(bench.fn, bench.wrt)
+        g.split(*args.values())
+    return g
 
 
 def warm_start(index, quick, directory, timeout=120, compile_row=False):

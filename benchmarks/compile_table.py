@@ -31,12 +31,9 @@ def run(runs=5, log=None):
         args = bench.make(data.generator(0))
         try:
             res.transforms = [compile_cost.transform_time(bench, args, runs=1) for _ in range(runs)]
-            import srcgrad
-            g = srcgrad.grad(bench.fn, bench.wrt)
-            g.split(*args.values())
-            res.generated = g.source.count("\n")
             with tempfile.TemporaryDirectory(prefix="srcgrad-bench-") as directory:
-                compile_cost.fill_disk_cache(bench, args, directory)
+                g = compile_cost.fill_disk_cache(bench, args, directory)
+                res.generated = g.source.count("\n")
                 res.warm = compile_cost.warm_start(index, False, directory, compile_row=True)
         except Exception as exc:
             res.error = f"{type(exc).__name__}: {exc}"

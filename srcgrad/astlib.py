@@ -433,7 +433,7 @@ _POSITION = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 def from_python_ast(node):
     """The gast tree for a standard-library tree (what gast.ast_to_gast makes)."""
-    return _convert(node, _FROM_PLAIN, _ast.AST, gast, gast.ast_to_gast, {})
+    return _convert(node, _FROM_PLAIN, _ast.AST, gast, gast.ast_to_gast, None)
 
 
 def to_python_ast(node):
@@ -443,18 +443,19 @@ def to_python_ast(node):
 
 def _convert(node, plain, base, target, fallback, leaves):
     """`node` as a tree of `target`'s classes: same-field nodes (`plain`: source class ->
-    target class) by this loop, contexts and operators by name (shared when `leaves` keeps
-    them), anything else by gast's `fallback`."""
+    target class) by this loop, contexts and operators by name (one shared instance each
+    when `leaves` is a dict to keep them in, else one per node), anything else by gast's
+    `fallback`."""
     t = type(node)
     cls = plain.get(t)
     if cls is None:
         if t._fields:
             return fallback(node)
-        leaf = leaves.get(t)                        # Load, Add, ...: no fields to convert
+        if leaves is None:                          # Load, Add, ...: no fields to convert
+            return getattr(target, t.__name__)()
+        leaf = leaves.get(t)
         if leaf is None:
-            leaf = getattr(target, t.__name__)()
-            if leaves is _LEAVES:
-                leaves[t] = leaf
+            leaf = leaves[t] = getattr(target, t.__name__)()
         return leaf
     new = cls()
     for f in cls._fields:
@@ -476,12 +477,11 @@ def _convert(node, plain, base, target, fallback, leaves):
 
 def to_source_text(node):
     """Plain source text of a node or a list of statements (no comments)."""
-    import ast
     if isinstance(node, list):
         node = module(node)
     tree = to_python_ast(node)
-    ast.fix_missing_locations(tree)
-    return ast.unparse(tree)
+    _ast.fix_missing_locations(tree)
+    return _ast.unparse(tree)
 
 
 def rename(node, mapping):

@@ -142,7 +142,7 @@ def _batch(loop, bound, kinds, pop, entries, namer):
         if not isinstance(st, (A.Assign, A.AugAssign, A.Expr)):
             continue
         for parent, field, expr in _operands(st.value, restored):
-            reads = sorted({n.id for n in A.walk(expr) if isinstance(n, A.Name)})
+            reads = sorted(set(A.names_in(expr)))
             first = [v for v in reads if pops[v] >= i]     # read before this step's pop
             if any(v not in bound for v in first):
                 continue                # the first step would read a value never set

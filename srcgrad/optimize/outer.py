@@ -94,7 +94,7 @@ def _item_term(block, i):
             and A.is_name(value.args[1]) and A.is_name(value.args[3])):
         return None
     x, index, t = value.args[1].id, value.args[2], value.args[3].id
-    reads = {n.id for n in A.walk(index) if isinstance(n, A.Name)}
+    reads = set(A.names_in(index))
     for k in range(i - 1, -1, -1):
         name, prod = _assigned(block[k])
         if name == t:
