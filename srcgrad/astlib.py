@@ -72,8 +72,6 @@ TryStar = getattr(gast, "TryStar", ())
 Load, Store, Param = gast.Load, gast.Store, gast.Param
 
 NodeVisitor = gast.NodeVisitor
-NodeTransformer = gast.NodeTransformer
-iter_child_nodes = gast.iter_child_nodes
 _AST = gast.AST
 _Name, _Load = gast.Name, gast.Load
 
@@ -85,6 +83,58 @@ _LEAF_FIELDS = {"ctx", "op", "ops", "id", "attr", "arg", "kind", "type_comment",
 _WALKED = {}        # node class -> the fields walk() visits
 
 
+def _fields_to_visit(cls):
+    fields = _WALKED.get(cls)
+    if fields is None:
+        fields = _WALKED[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
+    return fields
+
+
+class NodeTransformer(gast.NodeTransformer):
+    """gast's transformer, minus the detours its generic visit takes per node (the
+    passes transform every statement several times).  Like `walk`, it does not visit
+    expression contexts and operators: a `visit_Load` would never be called."""
+
+    def visit(self, node):
+        visitor = getattr(self, "visit_" + type(node).__name__, None)
+        return self.generic_visit(node) if visitor is None else visitor(node)
+
+    def generic_visit(self, node):
+        for field in _fields_to_visit(type(node)):
+            old = getattr(node, field, None)
+            if type(old) is list:
+                new = []
+                for value in old:
+                    if isinstance(value, _AST):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, _AST):
+                            new.extend(value)
+                            continue
+                    new.append(value)
+                old[:] = new
+            elif isinstance(old, _AST):
+                value = self.visit(old)
+                if value is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, value)
+        return node
+
+
+def iter_child_nodes(node):
+    """The nodes directly under `node`, in field order, except contexts and operators."""
+    out = []
+    for field in _WALKED.get(type(node)) or _fields_to_visit(type(node)):
+        v = getattr(node, field, None)
+        if type(v) is list:
+            out.extend([x for x in v if isinstance(x, _AST)])
+        elif isinstance(v, _AST):
+            out.append(v)
+    return out
+
+
 def walk(node):
     """Every node under `node`, itself first, breadth first (gast.walk's order), except
     expression contexts and operators (`Load`, `Add`...): read them through their parent.
@@ -94,9 +144,7 @@ def walk(node):
     todo = [node]
     walked = _WALKED
     for n in todo:                  # the list grows while it is read: a queue without pops
-        fields = walked.get(type(n))
-        if fields is None:
-            fields = walked[type(n)] = tuple(f for f in n._fields if f not in _LEAF_FIELDS)
+        fields = walked.get(type(n)) or _fields_to_visit(type(n))
         for field in fields:
             v = getattr(n, field, None)
             if type(v) is list:
@@ -163,20 +211,27 @@ def copy_annos(new, old):
 
 
 def copy_node(node):
-    """Deep copy of a tree; annotation values are shared, not copied."""
-    if isinstance(node, list):
+    """Deep copy of a tree; annotation values, expression contexts and operators (which
+    hold nothing) are shared, not copied."""
+    if type(node) is list:
         return [copy_node(n) for n in node]
-    if not isinstance(node, gast.AST):
+    if not isinstance(node, _AST):
         return node
-    new = type(node)()
-    for f in node._fields:
-        setattr(new, f, copy_node(getattr(node, f, None)))
-    for a in getattr(node, "_attributes", ()):
-        if hasattr(node, a):
-            setattr(new, a, getattr(node, a))
-    annos = node.__dict__.get(_ANNO)
+    cls = type(node)
+    state = dict(node.__dict__)             # fields, location and annotations
+    for f in _WALKED.get(cls) or _fields_to_visit(cls):
+        v = state.get(f)
+        if type(v) is list:
+            state[f] = [copy_node(x) for x in v]
+        elif isinstance(v, _AST):
+            state[f] = copy_node(v)
+    if "ops" in state:                      # Compare's operators: a list of its own
+        state["ops"] = list(state["ops"])
+    annos = state.get(_ANNO)
     if annos:
-        new.__dict__[_ANNO] = dict(annos)
+        state[_ANNO] = dict(annos)
+    new = cls.__new__(cls)
+    new.__dict__.update(state)
     return new
 
 
@@ -502,11 +557,14 @@ def rename_loads(node, mapping):
 
 def substitute(node, mapping):
     """Replace loads of names in `mapping` by copies of the mapped nodes."""
+    return _Substitute(mapping).visit(node)
 
-    class _Sub(gast.NodeTransformer):
-        def visit_Name(self, n):
-            if isinstance(n.ctx, gast.Load) and n.id in mapping:
-                return copy_node(mapping[n.id])
-            return n
 
-    return _Sub().visit(node)
+class _Substitute(NodeTransformer):
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, n):
+        if isinstance(n.ctx, gast.Load) and n.id in self.mapping:
+            return copy_node(self.mapping[n.id])
+        return n

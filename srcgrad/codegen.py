@@ -31,25 +31,25 @@ def origin_text(origin, filename):
 
 def annotate(fn, filename, prefix=""):
     """Insert comment statements in front of each new source statement's block."""
-
-    def block(stmts, last=None):
-        out = []
-        for st in stmts:
-            origin = A.anno(st, "origin")
-            key = (getattr(origin, "lineno", None), getattr(origin, "col_offset", None))
-            if origin is not None and key != last and key[0] is not None:
-                text = origin_text(origin, filename)
-                if text:
-                    out.append(_comment(prefix + text))
-                last = key
-            for field in ("body", "orelse"):
-                if isinstance(st, (A.If, A.For, A.While)):
-                    setattr(st, field, block(getattr(st, field), last))
-            out.append(st)
-        return out
-
-    fn.body = block(fn.body)
+    fn.body = _annotated(fn.body, filename, prefix, None)
     return fn
+
+
+def _annotated(stmts, filename, prefix, last):
+    out = []
+    for st in stmts:
+        origin = A.anno(st, "origin")
+        key = (getattr(origin, "lineno", None), getattr(origin, "col_offset", None))
+        if origin is not None and key != last and key[0] is not None:
+            text = origin_text(origin, filename)
+            if text:
+                out.append(_comment(prefix + text))
+            last = key
+        for field in ("body", "orelse"):
+            if isinstance(st, (A.If, A.For, A.While)):
+                setattr(st, field, _annotated(getattr(st, field), filename, prefix, last))
+        out.append(st)
+    return out
 
 
 def _comment(text):
@@ -61,42 +61,33 @@ def _negative(v):
         math.copysign(1.0, v.real if isinstance(v, complex) else v) < 0
 
 
-def _unary_minus(node):
-    return ast.copy_location(ast.UnaryOp(ast.USub(), ast.Constant(-node.value)), node)
+class _Printer(astor.SourceGenerator):
+    """astor's printer, plus what generated code needs: comment statements print as
+    comments, and a negative constant (folded, so `-1.25`, which binds looser than `**`
+    and attribute access) prints as a unary minus, parenthesized where needed."""
 
+    def visit_Expr(self, node):
+        value = node.value
+        if type(value) is ast.Constant and isinstance(value.value, str) \
+                and value.value.startswith(_MARK):
+            self.statement(node, "# " + value.value[len(_MARK):])
+        else:
+            super().visit_Expr(node)
 
-def _parenthesize_negatives(tree):
-    """A folded negative constant prints as `-1.25`, which binds looser than `**` and
-    attribute access; as `-(1.25)` (a unary minus) the printer parenthesizes it where needed."""
-    for node in A.walk(tree):
-        for field in node._fields:
-            v = getattr(node, field, None)
-            if type(v) is ast.Constant and _negative(v.value):
-                setattr(node, field, _unary_minus(v))
-            elif type(v) is list:
-                for i, x in enumerate(v):
-                    if type(x) is ast.Constant and _negative(x.value):
-                        v[i] = _unary_minus(x)
-    return tree
+    def visit_Constant(self, node):
+        if not _negative(node.value):
+            return super().visit_Constant(node)
+        minus = ast.UnaryOp(ast.USub(), ast.Constant(-node.value))
+        if "_pp" in node.__dict__:         # the precedence the parent asked of the constant
+            minus._pp = node._pp
+        return self.visit_UnaryOp(minus)
 
 
 def to_source(nodes, header=()):
     """Source text for a list of function trees, with `header` comment lines on top."""
-    module = _parenthesize_negatives(A.to_python_ast(A.module(nodes)))
-    text = astor.to_source(module, indent_with=" " * 4)
-    lines = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if _MARK in stripped and stripped[:1] in "'\"":
-            try:
-                value = ast.literal_eval(stripped)
-            except (ValueError, SyntaxError):
-                value = None
-            if isinstance(value, str) and value.startswith(_MARK):
-                indent = line[: len(line) - len(line.lstrip())]
-                lines.append(indent + "# " + value[len(_MARK):])
-                continue
-        lines.append(line)
+    module = A.to_python_ast(A.module(nodes))
+    lines = astor.to_source(module, indent_with=" " * 4, source_generator_class=_Printer)
+    lines = lines.splitlines()
     out = []
     for line in lines:
         if line.startswith("def ") and out and out[-1].strip():

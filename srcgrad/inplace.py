@@ -18,28 +18,29 @@ _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.t
 
 
 def lower_scalars(fn, kinds, namer):
-    def block(stmts):
-        out = []
-        for st in stmts:
-            for field in ("body", "orelse"):
-                if isinstance(st, (A.If, A.For, A.While)):
-                    setattr(st, field, block(getattr(st, field)))
-            p = prim(st)
-            if isinstance(st, A.AugAssign) and p is not None and kinds.get(p.result) == K.NUM:
-                sym = A.op_symbol(st.op)
-                x, y = p.args
-                tmp = namer.temp()
-                kinds[tmp] = K.NUM
-                compute = A.assign(A.store(tmp), A.binop(A.copy_node(x), sym, A.copy_node(y)))
-                A.set_anno(compute, "prim", Prim(P.classify(_OPS[sym], sym), [x, y], {}, tmp))
-                copy = A.assign(A.store(p.result), A.name(tmp))
-                A.set_anno(copy, "prim", Prim(P.Target("copy", label="="), [A.name(tmp)], {}, p.result))
-                for node in (compute, copy):
-                    A.set_anno(node, "origin", A.anno(st, "origin"))
-                out.extend([compute, copy])
-                continue
-            out.append(st)
-        return out
-
-    fn.body = block(fn.body)
+    fn.body = _lower_block(fn.body, kinds, namer)
     return fn
+
+
+def _lower_block(stmts, kinds, namer):
+    out = []
+    for st in stmts:
+        for field in ("body", "orelse"):
+            if isinstance(st, (A.If, A.For, A.While)):
+                setattr(st, field, _lower_block(getattr(st, field), kinds, namer))
+        p = prim(st)
+        if isinstance(st, A.AugAssign) and p is not None and kinds.get(p.result) == K.NUM:
+            sym = A.op_symbol(st.op)
+            x, y = p.args
+            tmp = namer.temp()
+            kinds[tmp] = K.NUM
+            compute = A.assign(A.store(tmp), A.binop(A.copy_node(x), sym, A.copy_node(y)))
+            A.set_anno(compute, "prim", Prim(P.classify(_OPS[sym], sym), [x, y], {}, tmp))
+            copy = A.assign(A.store(p.result), A.name(tmp))
+            A.set_anno(copy, "prim", Prim(P.Target("copy", label="="), [A.name(tmp)], {}, p.result))
+            for node in (compute, copy):
+                A.set_anno(node, "origin", A.anno(st, "origin"))
+            out.extend([compute, copy])
+            continue
+        out.append(st)
+    return out

@@ -57,8 +57,7 @@ class Unit:
     func: object = None
     mode: str = "reverse"
     names: dict = field(default_factory=dict)
-    normal: object = None
-    forward: object = None
+    forward: object = None      # the function trees, until link() prints them
     backward: object = None
     jvp: object = None
     text: str = ""
@@ -176,7 +175,6 @@ def transform(unit, ctx):
     guards = []
     fn = normalize.normalize(info, namer, lifted, guards)
     fn = controlflow.lower(fn, namer)
-    unit.normal = A.copy_node(fn)
     kinds = K.infer(fn, unit.kinds, info, _kind_hints(info))
     unit.local_kinds = {n: k for n, k in kinds.items() if k != K.UNKNOWN}
     fn = inplace.lower_scalars(fn, kinds, namer)
@@ -306,33 +304,28 @@ def _pushed(forward):
 def bind_names(unit):
     """Decide the closure cells of a unit: helpers, other units, the user's closure."""
     fns = unit.trees()
-    local_user = set()
-    for fn in fns:
-        for node in A.walk(fn):
-            if isinstance(node, A.Name) and not A.has_anno(node, "global") \
-                    and not A.has_anno(node, "unit_ref") and isinstance(node.ctx, A.Load):
-                local_user.add(node.id)
+    names = [n for fn in fns for n in A.walk(fn) if isinstance(n, A.Name)]     # walked once
+    loads = [n for n in names if isinstance(n.ctx, A.Load)]
+    local_user = {n.id for n in loads
+                  if not A.has_anno(n, "global") and not A.has_anno(n, "unit_ref")}
     taken = {}
     cells = {}
     renames = []
-    for fn in fns:
-        for node in A.walk(fn):
-            if not isinstance(node, A.Name) or not isinstance(node.ctx, A.Load):
-                continue
-            if A.has_anno(node, "unit_ref"):
-                cells[node.id] = ("unit",) + A.anno(node, "unit_ref")
-                continue
-            if not A.has_anno(node, "global"):
-                continue
-            obj = A.anno(node, "global")
-            name = node.id
-            user_has = name in local_user and not (
-                name in unit.info.globals and unit.info.globals[name] is obj)
-            if name in taken and taken[name] is not obj or user_has:
-                renames.append((node, name, obj))
-                continue
-            taken[name] = obj
-            cells[name] = ("object", obj)
+    for node in loads:
+        if A.has_anno(node, "unit_ref"):
+            cells[node.id] = ("unit",) + A.anno(node, "unit_ref")
+            continue
+        if not A.has_anno(node, "global"):
+            continue
+        obj = A.anno(node, "global")
+        name = node.id
+        user_has = name in local_user and not (
+            name in unit.info.globals and unit.info.globals[name] is obj)
+        if name in taken and taken[name] is not obj or user_has:
+            renames.append((node, name, obj))
+            continue
+        taken[name] = obj
+        cells[name] = ("object", obj)
     for node, name, obj in renames:
         for k in itertools.count(1):
             new = f"{name}_{k}"
@@ -342,18 +335,13 @@ def bind_names(unit):
         taken[new] = obj
         cells[new] = ("object", obj)
     closure_names = set(unit.info.closure)
-    for fn in fns:
-        for node in A.walk(fn):
-            if isinstance(node, A.Name) and node.id in closure_names and node.id not in cells \
-                    and isinstance(node.ctx, A.Load):
-                cells[node.id] = ("closure", node.id)
+    for node in loads:
+        if node.id in closure_names and node.id not in cells:
+            cells[node.id] = ("closure", node.id)
     # names assigned inside the functions are locals, never cells
-    bound = set()
+    bound = {n.id for n in names if isinstance(n.ctx, A.Store)}
     for fn in fns:
         bound |= set(A.param_names(fn))
-        for node in A.walk(fn):
-            if isinstance(node, A.Name) and isinstance(node.ctx, A.Store):
-                bound.add(node.id)
     unit.cells = {k: v for k, v in cells.items() if k not in bound or v[0] != "closure"}
     return unit
 
@@ -374,6 +362,7 @@ def link(ctx, top_unit, filename):
     starts = {}
     for u in units:
         u.text = codegen.to_source(u.trees())
+        u.forward = u.backward = u.jvp = None
         text += "\n\n"
         starts[u.key] = text.count("\n") + 1
         text += u.text

@@ -583,27 +583,27 @@ class Reverser:
     def _pushed_unset(self, sites, start):
         """Variables pushed at a point where they may not have been assigned yet."""
         out = set()
-
-        def walk(sites, state):
-            for site in sites:
-                for node in site.pre:
-                    if isinstance(node, A.Expr) and isinstance(node.value, A.Call):
-                        for a in node.value.args:
-                            if isinstance(a, A.Name) and a.id not in state:
-                                out.add(a.id)
-                    state = state | set(flow.defs(node))
-                if isinstance(site.fwd, A.If):
-                    state = walk(site.blocks[0], state) & walk(site.blocks[1], state)
-                elif site.blocks:
-                    inner = state | ({site.loop_target} if site.loop_target else set())
-                    walk(site.blocks[0], inner)
-                    walk(site.blocks[0], inner | self._definitely(site.blocks[0], inner))
-                else:
-                    state = state | set(site.defs)
-            return state
-
-        walk(sites, set(start))
+        self._unset_walk(sites, set(start), out)
         return out
+
+    def _unset_walk(self, sites, state, out):
+        for site in sites:
+            for node in site.pre:
+                if isinstance(node, A.Expr) and isinstance(node.value, A.Call):
+                    for a in node.value.args:
+                        if isinstance(a, A.Name) and a.id not in state:
+                            out.add(a.id)
+                state = state | set(flow.defs(node))
+            if isinstance(site.fwd, A.If):
+                state = self._unset_walk(site.blocks[0], state, out) & \
+                    self._unset_walk(site.blocks[1], state, out)
+            elif site.blocks:
+                inner = state | ({site.loop_target} if site.loop_target else set())
+                self._unset_walk(site.blocks[0], inner, out)
+                self._unset_walk(site.blocks[0], inner | self._definitely(site.blocks[0], inner), out)
+            else:
+                state = state | set(site.defs)
+        return state
 
     def _definitely(self, sites, state):
         for site in sites:
@@ -704,34 +704,36 @@ def _reads(stmts, fwd_vars):
         import builtins
         _SHAPE_FUNCS = {np.shape, np.ndim, np.size, builtins.len, runtime.grad_dtype}
     value, shape = set(), set()
-
-    def visit(node, shape_ctx=False):
-        if isinstance(node, A.Name):
-            if isinstance(node.ctx, A.Load) and node.id in fwd_vars:
-                (shape if shape_ctx else value).add(node.id)
-            return
-        if isinstance(node, A.Attribute) and node.attr in ("shape", "ndim", "dtype", "size"):
-            visit(node.value, True)
-            return
-        if isinstance(node, A.Call):
-            obj = A.anno(node.func, "global")
-            positions = ()
-            if obj in _SHAPE_FUNCS:
-                positions = range(len(node.args))
-            elif obj is not None:
-                try:
-                    positions = runtime.SHAPE_ONLY.get(obj, ())
-                except TypeError:
-                    positions = ()
-            visit(node.func)
-            for i, a in enumerate(node.args):
-                visit(a, i in positions)
-            for k in node.keywords:
-                visit(k.value)
-            return
-        for child in A.iter_child_nodes(node):
-            visit(child)
-
     for st in stmts:
-        visit(st)
+        _read(st, fwd_vars, value, shape, False)
     return value, shape
+
+
+def _read(node, fwd_vars, value, shape, shape_ctx):
+    """Add the forward variables `node` reads to `value`, or to `shape` where only the
+    shape is read."""
+    if isinstance(node, A.Name):
+        if isinstance(node.ctx, A.Load) and node.id in fwd_vars:
+            (shape if shape_ctx else value).add(node.id)
+        return
+    if isinstance(node, A.Attribute) and node.attr in ("shape", "ndim", "dtype", "size"):
+        _read(node.value, fwd_vars, value, shape, True)
+        return
+    if isinstance(node, A.Call):
+        obj = A.anno(node.func, "global")
+        positions = ()
+        if obj in _SHAPE_FUNCS:
+            positions = range(len(node.args))
+        elif obj is not None:
+            try:
+                positions = runtime.SHAPE_ONLY.get(obj, ())
+            except TypeError:
+                positions = ()
+        _read(node.func, fwd_vars, value, shape, False)
+        for i, a in enumerate(node.args):
+            _read(a, fwd_vars, value, shape, i in positions)
+        for k in node.keywords:
+            _read(k.value, fwd_vars, value, shape, False)
+        return
+    for child in A.iter_child_nodes(node):
+        _read(child, fwd_vars, value, shape, False)

@@ -36,28 +36,52 @@ def _store_names(t):
 
 
 def uses(st):
-    """Names a simple statement reads (for compound statements: the header only)."""
-    if isinstance(st, A.If):
-        return A.names_in(st.test, load_only=True)
-    if isinstance(st, A.While):
-        return A.names_in(st.test, load_only=True)
-    if isinstance(st, A.For):
-        return A.names_in(st.iter, load_only=True)
-    if isinstance(st, A.FunctionDef):
-        return [n for n in A.names_in(st, load_only=True)]
-    out = A.names_in(st, load_only=True)
+    """Names a simple statement reads (for compound statements: the header only), as a set."""
+    out = []
+    if isinstance(st, (A.If, A.While)):
+        _loads(st.test, out)
+    elif isinstance(st, A.For):
+        _loads(st.iter, out)
+    else:
+        _loads(st, out)
     if isinstance(st, A.AugAssign) and isinstance(st.target, A.Name):
         out.append(st.target.id)
     if isinstance(st, A.Assign):
         for t in st.targets:
-            if isinstance(t, (A.Subscript, A.Attribute)):
-                out.extend(A.names_in(t, load_only=True))
-                root = t
-                while isinstance(root, (A.Subscript, A.Attribute)):
-                    root = root.value
-                if isinstance(root, A.Name):
-                    out.append(root.id)
-    return out
+            root = t
+            while isinstance(root, (A.Subscript, A.Attribute)):
+                root = root.value
+            if root is not t and isinstance(root, A.Name):
+                out.append(root.id)        # `x[i] = v` reads x: the rest of it stays
+    return set(out)
+
+
+def _loads(node, out):
+    """Append the names `node` loads.  The analyses ask this of every statement many
+    times, so the common expressions go straight to their operands."""
+    kind = type(node)
+    if kind is A.Name:
+        if type(node.ctx) is A.Load:
+            out.append(node.id)
+    elif kind is A.Constant:
+        pass
+    elif kind is A.BinOp:
+        _loads(node.left, out)
+        _loads(node.right, out)
+    elif kind is A.Call:
+        _loads(node.func, out)
+        for a in node.args:
+            _loads(a, out)
+        for k in node.keywords:
+            _loads(k.value, out)
+    elif kind is A.Attribute:
+        _loads(node.value, out)
+    elif kind is A.Subscript:
+        _loads(node.value, out)
+        _loads(node.slice, out)
+    else:
+        for child in A.iter_child_nodes(node):
+            _loads(child, out)
 
 
 def children(st):
@@ -95,51 +119,100 @@ def may_follow(pos_a, pos_b):
     return any(any(l is m for m in loops_b) for l in loops_a)
 
 
-def _once(fn, table):
-    """fn(st) as a set, computed once per statement (kept in `table` by id)."""
-    def cached(st):
-        key = id(st)
-        if key not in table:
-            table[key] = set(fn(st))
-        return table[key]
-    return cached
-
-
 def live_after(stmts, live_out, use_fn=uses, def_fn=defs, memo=None):
-    """Backward liveness.  Returns {id(stmt): live set after stmt} for simple statements.
+    """Backward liveness: the names live after each simple statement, as `LiveSets`.
 
     `memo` (a dict) keeps each statement's uses and definitions for later calls on the
     same, unchanged statements (a pass that only removes statements)."""
-    result = {}
     # loops revisit their bodies until nothing changes: read each statement once
     memo = {} if memo is None else memo
-    use_fn = _once(use_fn, memo.setdefault("uses", {}))
-    def_fn = _once(def_fn, memo.setdefault("defs", {}))
+    bits = memo.setdefault("bits", {})
+    sweep = _Liveness(_masks(use_fn, memo.setdefault("uses", {}), bits),
+                      _masks(def_fn, memo.setdefault("defs", {}), bits))
+    sweep.block(stmts, _mask(live_out, bits))
+    return LiveSets(sweep.result, bits)
 
-    def block(stmts, live):
+
+class LiveSets:
+    """{id(stmt): names live after it}.  Each set is held as an int with one bit per
+    name: the sweep's unions and differences are then single operations, not copies of
+    sets of a hundred names."""
+
+    def __init__(self, masks, bits):
+        self._masks, self._bits = masks, bits
+        self._names = None
+
+    def get(self, key, default=frozenset()):
+        """The set of names live after the statement with id `key`."""
+        mask = self._masks.get(key)
+        if mask is None:
+            return default
+        if self._names is None:
+            self._names = {bit: name for name, bit in self._bits.items()}
+        out = set()
+        while mask:
+            low = mask & -mask
+            out.add(self._names[low])
+            mask ^= low
+        return out
+
+    def any_live(self, key, names):
+        """Is any of `names` live after the statement with id `key`?"""
+        mask = self._masks.get(key, 0)
+        return any(mask & self._bits.get(n, 0) for n in names)
+
+
+def _mask(names, bits):
+    mask = 0
+    for name in names:
+        bit = bits.get(name)
+        if bit is None:
+            bit = bits[name] = 1 << len(bits)
+        mask |= bit
+    return mask
+
+
+def _masks(fn, table, bits):
+    """fn(st) as a mask, computed once per statement (kept in `table` by id)."""
+    def cached(st):
+        key = id(st)
+        mask = table.get(key)
+        if mask is None:
+            mask = table[key] = _mask(fn(st), bits)
+        return mask
+    return cached
+
+
+class _Liveness:
+    """One backward sweep over masks.  A class, not nested functions: two closures that
+    call each other form a reference cycle, left for the cycle collector."""
+
+    def __init__(self, use_fn, def_fn):
+        self.use_fn, self.def_fn = use_fn, def_fn
+        self.result = {}
+
+    def block(self, stmts, live):
         for st in reversed(stmts):
-            live = stmt(st, live)
+            live = self.stmt(st, live)
         return live
 
-    def stmt(st, live):
-        result[id(st)] = set(live) | result.get(id(st), set())
+    def stmt(self, st, live):
+        key = id(st)
+        self.result[key] = self.result.get(key, 0) | live
         if isinstance(st, A.If):
-            return block(st.body, live) | block(st.orelse, live) | set(use_fn(st))
+            return self.block(st.body, live) | self.block(st.orelse, live) | self.use_fn(st)
         if is_loop(st):
-            head = set(live)
+            head = live
             while True:
-                new = block(st.body, head | live) | live
+                new = self.block(st.body, head | live) | live
                 if isinstance(st, A.For):
-                    new = (new - set(def_fn(st))) | set(use_fn(st))
+                    new = (new & ~self.def_fn(st)) | self.use_fn(st)
                 else:
-                    new |= set(use_fn(st))
-                if new <= head:
+                    new |= self.use_fn(st)
+                if not new & ~head:
                     return head
                 head |= new
-        return (live - set(def_fn(st))) | set(use_fn(st))
-
-    block(stmts, set(live_out))
-    return result
+        return (live & ~self.def_fn(st)) | self.use_fn(st)
 
 
 def definitely_assigned(stmts, start):

@@ -292,18 +292,18 @@ def _item_lists(fn):
     `len`, or NumPy functions, and never passed anywhere else, aliased or changed otherwise."""
     params = set(A.param_names(fn))
     ok, bad = set(), set(params)
-
-    def visit(node, parent, grand):
-        if isinstance(node, (A.FunctionDef, A.Lambda)) and node is not fn:
-            bad.update(n.id for n in A.walk(node) if isinstance(n, A.Name))
-            return
-        if isinstance(node, A.Name):
-            _classify(node, parent, grand, ok, bad)
-        for child in A.iter_child_nodes(node):
-            visit(child, node, parent)
-
-    visit(fn, None, None)
+    _visit_items(fn, None, None, fn, ok, bad)
     return ok - bad
+
+
+def _visit_items(node, parent, grand, fn, ok, bad):
+    if isinstance(node, (A.FunctionDef, A.Lambda)) and node is not fn:
+        bad.update(n.id for n in A.walk(node) if isinstance(n, A.Name))
+        return
+    if isinstance(node, A.Name):
+        _classify(node, parent, grand, ok, bad)
+    for child in A.iter_child_nodes(node):
+        _visit_items(child, node, parent, fn, ok, bad)
 
 
 def _classify(name, parent, grand, ok, bad):

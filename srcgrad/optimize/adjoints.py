@@ -84,25 +84,20 @@ def finalize(fn, seed, add_helper, first_assignment=True):
     states = {}
     _zero_states(fn.body, set(names), states)
 
-    def rewrite(stmts):
-        for st in stmts:
-            for block in flow.children(st):
-                rewrite(block)
-            info = A.anno(st, "adjoint")
-            if info is None or info[1] != "acc":
-                continue
-            kind = info[2]
-            target = st.targets[0].id
-            if first_assignment and target in states.get(id(st), set()) and target not in owned:
-                continue                       # first contribution: d_x = e
-            if kind in ARITH:
-                st.value = A.binop(A.name(target), "+", st.value)
-            elif target in owned:           # a helper will update it in place: never share
-                st.value = A.call(_private_add(), [A.name(target), st.value])
-            else:
-                st.value = A.call(add_helper(), [A.name(target), st.value])
-
-    rewrite(fn.body)
+    for st in flow.all_stmts(fn.body):
+        info = A.anno(st, "adjoint")
+        if info is None or info[1] != "acc":
+            continue
+        kind = info[2]
+        target = st.targets[0].id
+        if first_assignment and target in states.get(id(st), set()) and target not in owned:
+            continue                       # first contribution: d_x = e
+        if kind in ARITH:
+            st.value = A.binop(A.name(target), "+", st.value)
+        elif target in owned:           # a helper will update it in place: never share
+            st.value = A.call(_private_add(), [A.name(target), st.value])
+        else:
+            st.value = A.call(add_helper(), [A.name(target), st.value])
     first = live_in(fn.body)
     fn.body = [A.assign(A.store(n), A.const(0)) for n in sorted(first & names)] + fn.body
     return fn

@@ -11,47 +11,51 @@ from ..analysis import flow
 
 
 def propagate(fn, names):
-    def block(stmts):
-        for i, st in enumerate(stmts):
-            for child in flow.children(st):
-                block(child)
-            if not (isinstance(st, A.Assign) and len(st.targets) == 1
-                    and isinstance(st.targets[0], A.Name) and isinstance(st.value, A.Name)):
-                continue
-            a, b = st.targets[0].id, st.value.id
-            if a not in names or a == b or A.anno(st, "pop"):
-                continue
-            for later in stmts[i + 1:]:
-                if isinstance(later, A.Return):
-                    break                       # keep the returned names readable
-                if isinstance(later, (A.If, A.For, A.While)):
-                    assigned = {d for s in flow.all_stmts([later]) for d in flow.defs(s)}
-                    if a in assigned or b in assigned:
-                        _rename_header(later, a, b)
-                        break
-                    A.rename_loads(later, {a: b})
-                    continue
-                _rename_reads(later, a, b)
-                if a in flow.defs(later) or b in flow.defs(later):
-                    break
-
-    block(fn.body)
+    _propagate(fn.body, names)
     return fn
 
 
-def _rename_header(st, a, b):
+def _propagate(stmts, names):
+    """One pass down `stmts`, renaming reads by the copies in force at each statement."""
+    copies = {}                                 # a -> b while `a = b` holds
+    for st in stmts:
+        if isinstance(st, A.Return):
+            break                               # keep the returned names readable
+        if isinstance(st, (A.If, A.For, A.While)):
+            if copies:
+                assigned = {d for s in flow.all_stmts([st]) for d in flow.defs(s)}
+                ended = {a: b for a, b in copies.items() if a in assigned or b in assigned}
+                copies = {a: b for a, b in copies.items() if a not in ended}
+                _rename_header(st, ended)       # the body may change a or b
+                A.rename_loads(st, copies)
+            for child in flow.children(st):
+                _propagate(child, names)
+            continue
+        if copies:
+            _rename_reads(st, copies)
+            defined = flow.defs(st)
+            if defined:
+                copies = {a: b for a, b in copies.items() if a not in defined and b not in defined}
+        if isinstance(st, A.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], A.Name) \
+                and isinstance(st.value, A.Name):
+            a, b = st.targets[0].id, st.value.id
+            if a in names and a != b and not A.anno(st, "pop"):
+                copies[a] = b
+
+
+def _rename_header(st, mapping):
     """The parts of a compound statement evaluated before its body."""
     if isinstance(st, A.If):
-        A.rename_loads(st.test, {a: b})
+        A.rename_loads(st.test, mapping)
     elif isinstance(st, A.For):
-        A.rename_loads(st.iter, {a: b})
+        A.rename_loads(st.iter, mapping)
 
 
-def _rename_reads(st, a, b):
+def _rename_reads(st, mapping):
     if isinstance(st, A.Assign):
-        A.rename_loads(st.value, {a: b})
+        A.rename_loads(st.value, mapping)
         for t in st.targets:
             if not isinstance(t, A.Name):
-                A.rename_loads(t, {a: b})
+                A.rename_loads(t, mapping)
     else:
-        A.rename_loads(st, {a: b})
+        A.rename_loads(st, mapping)

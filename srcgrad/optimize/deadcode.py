@@ -22,6 +22,7 @@ def _negated(test):
 
 
 def _removable(st, live, only):
+    """`live`: the LiveSets of the function."""
     if not isinstance(st, A.Assign) or A.anno(st, "pop") or A.anno(st, "keep"):
         return False
     if _self_copy(st):
@@ -31,7 +32,7 @@ def _removable(st, live, only):
         return False
     if any(not isinstance(t, (A.Name, A.Tuple)) for t in st.targets):
         return False
-    return targets and not any(t in live for t in targets)
+    return targets and not live.any_live(id(st), targets)
 
 
 def eliminate(fn, live_out, only=None):
@@ -39,31 +40,32 @@ def eliminate(fn, live_out, only=None):
     memo = {}                          # statements are only removed here: their reads stay put
     while True:
         live = flow.live_after(fn.body, set(live_out), memo=memo)
-        changed = [False]
-
-        def sweep(stmts):
-            out = []
-            for st in stmts:
-                if _removable(st, live.get(id(st), set()), only):
-                    changed[0] = True
-                    continue
-                if isinstance(st, A.If):
-                    st.body = sweep(st.body)
-                    st.orelse = sweep(st.orelse)
-                    if not st.body and not st.orelse:
-                        changed[0] = True
-                        continue
-                    if not st.body:          # `if c: pass else: ...` reads better as `if not c:`
-                        st.test = _negated(st.test)
-                        st.body, st.orelse = st.orelse, []
-                elif flow.is_loop(st):
-                    st.body = sweep(st.body)
-                    if not st.body or all(isinstance(s, A.Pass) for s in st.body):
-                        changed[0] = True
-                        continue
-                out.append(st)
-            return [s for s in out if not isinstance(s, A.Pass)] if len(out) > 1 else out
-
-        fn.body = sweep(fn.body)
-        if not changed[0]:
+        changed = []
+        fn.body = _sweep(fn.body, live, only, changed)
+        if not changed:
             return fn
+
+
+def _sweep(stmts, live, only, changed):
+    """`stmts` without removable statements; appends to `changed` when it removes one."""
+    out = []
+    for st in stmts:
+        if _removable(st, live, only):
+            changed.append(st)
+            continue
+        if isinstance(st, A.If):
+            st.body = _sweep(st.body, live, only, changed)
+            st.orelse = _sweep(st.orelse, live, only, changed)
+            if not st.body and not st.orelse:
+                changed.append(st)
+                continue
+            if not st.body:          # `if c: pass else: ...` reads better as `if not c:`
+                st.test = _negated(st.test)
+                st.body, st.orelse = st.orelse, []
+        elif flow.is_loop(st):
+            st.body = _sweep(st.body, live, only, changed)
+            if not st.body or all(isinstance(s, A.Pass) for s in st.body):
+                changed.append(st)
+                continue
+        out.append(st)
+    return [s for s in out if not isinstance(s, A.Pass)] if len(out) > 1 else out

@@ -48,32 +48,33 @@ def drop(forward, info, kinds):
 def _keep_effects(forward, returned, names, info, kinds):
     """Dead temporaries with calls that may have effects become those calls; True if any."""
     live = flow.live_after(forward.body, set(returned))
-    changed = [False]
+    changed = []
+    forward.body = _effects_kept(forward.body, live, names, info, kinds, changed)
+    return bool(changed)
 
-    def sweep(stmts):
-        out = []
-        for st in stmts:
-            for block in flow.children(st):
-                block[:] = sweep(block)
-            targets = flow.defs(st) if isinstance(st, A.Assign) and len(st.targets) == 1 \
-                and isinstance(st.targets[0], A.Name) else ()
-            if targets and set(targets) <= names and not set(targets) & live.get(id(st), set()):
-                for call in _effect_calls(st.value, info, kinds):
-                    out.append(A.expr_stmt(call))
-                    A.set_anno(out[-1], "origin", A.anno(st, "origin"))
-                changed[0] = True
-                continue
-            plain = A.anno(st, "plain")
-            if plain is not None and st.targets[0].elts[1].id not in live.get(id(st), set()):
-                # the callee's tape is never read: call the function itself (with the
-                # arguments as they are now, after the clean-up)
-                call = A.Call(func=A.copy_node(plain), args=st.value.args, keywords=st.value.keywords)
-                st = A.assign(st.targets[0].elts[0], call)
-                changed[0] = True
-            out.append(st)
-        return out
-    forward.body = sweep(forward.body)
-    return changed[0]
+
+def _effects_kept(stmts, live, names, info, kinds, changed):
+    out = []
+    for st in stmts:
+        for block in flow.children(st):
+            block[:] = _effects_kept(block, live, names, info, kinds, changed)
+        targets = flow.defs(st) if isinstance(st, A.Assign) and len(st.targets) == 1 \
+            and isinstance(st.targets[0], A.Name) else ()
+        if targets and set(targets) <= names and not live.any_live(id(st), targets):
+            for call in _effect_calls(st.value, info, kinds):
+                out.append(A.expr_stmt(call))
+                A.set_anno(out[-1], "origin", A.anno(st, "origin"))
+            changed.append(st)
+            continue
+        plain = A.anno(st, "plain")
+        if plain is not None and not live.any_live(id(st), [st.targets[0].elts[1].id]):
+            # the callee's tape is never read: call the function itself (with the
+            # arguments as they are now, after the clean-up)
+            call = A.Call(func=A.copy_node(plain), args=st.value.args, keywords=st.value.keywords)
+            st = A.assign(st.targets[0].elts[0], call)
+            changed.append(st)
+        out.append(st)
+    return out
 
 
 def _effect_calls(node, info, kinds):

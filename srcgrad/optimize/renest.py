@@ -27,36 +27,37 @@ def renest(fn, temps, keep):
             return None
         return name
 
-    def block(stmts):
-        out = []
-        pending = []           # (name, value, origin) of temporaries waiting for their use
-        for st in stmts:
-            for field in ("body", "orelse"):
-                if isinstance(st, (A.If, A.For, A.While)):
-                    setattr(st, field, block(getattr(st, field)))
-            used = set(flow.uses(st)) if not isinstance(st, (A.If, A.For, A.While)) else set()
-            origin = A.anno(st, "origin")
-            k = len(pending)
-            while k > 0 and pending[k - 1][0] in used and pending[k - 1][2] is origin:
-                k -= 1
-            inline = pending[k:]
-            for name, value, own_origin in pending[:k]:
-                out.append(_assign(name, value, own_origin))
-            pending = []
-            if inline:
-                mapping = {name: value for name, value, _ in inline}
-                _substitute(st, mapping)
-            name = candidate(st)
-            if name is not None and origin is not None:
-                pending.append((name, st.value, origin))
-                continue
-            out.append(st)
-        for name, value, origin in pending:
-            out.append(_assign(name, value, origin))
-        return out
-
-    fn.body = block(fn.body)
+    fn.body = _block(fn.body, candidate)
     return fn
+
+
+def _block(stmts, candidate):
+    out = []
+    pending = []           # (name, value, origin) of temporaries waiting for their use
+    for st in stmts:
+        for field in ("body", "orelse"):
+            if isinstance(st, (A.If, A.For, A.While)):
+                setattr(st, field, _block(getattr(st, field), candidate))
+        used = set(flow.uses(st)) if not isinstance(st, (A.If, A.For, A.While)) else set()
+        origin = A.anno(st, "origin")
+        k = len(pending)
+        while k > 0 and pending[k - 1][0] in used and pending[k - 1][2] is origin:
+            k -= 1
+        inline = pending[k:]
+        for name, value, own_origin in pending[:k]:
+            out.append(_assign(name, value, own_origin))
+        pending = []
+        if inline:
+            mapping = {name: value for name, value, _ in inline}
+            _substitute(st, mapping)
+        name = candidate(st)
+        if name is not None and origin is not None:
+            pending.append((name, st.value, origin))
+            continue
+        out.append(st)
+    for name, value, origin in pending:
+        out.append(_assign(name, value, origin))
+    return out
 
 
 def _assign(name, value, origin):
@@ -66,15 +67,23 @@ def _assign(name, value, origin):
 
 
 def _substitute(st, mapping):
-    class _Sub(A.NodeTransformer):
-        def visit_Name(self, n):
-            if isinstance(n.ctx, A.Load) and n.id in mapping:
-                return mapping.pop(n.id)
-            return n
+    inline = _Inline(mapping)
     for field in ("value", "test", "iter"):
         if hasattr(st, field) and getattr(st, field) is not None:
-            setattr(st, field, _Sub().visit(getattr(st, field)))
+            setattr(st, field, inline.visit(getattr(st, field)))
     if isinstance(st, A.Assign):
-        st.targets = [_Sub().visit(t) for t in st.targets]
+        st.targets = [inline.visit(t) for t in st.targets]
     if isinstance(st, A.AugAssign):
-        st.value = _Sub().visit(st.value)
+        st.value = inline.visit(st.value)
+
+
+class _Inline(A.NodeTransformer):
+    """Each read of a name in `mapping` becomes its value (each value used once)."""
+
+    def __init__(self, mapping):
+        self.mapping = mapping
+
+    def visit_Name(self, n):
+        if isinstance(n.ctx, A.Load) and n.id in self.mapping:
+            return self.mapping.pop(n.id)
+        return n

@@ -68,26 +68,28 @@ def _drop_once(forward, backward, live_out):
     dead = set()
     for st in flow.all_stmts(backward.body):
         key = A.anno(st, "save")
-        if key is not None and A.anno(st, "pop") and not (set(flow.defs(st)) & live.get(id(st), set())):
+        if key is not None and A.anno(st, "pop") and not live.any_live(id(st), flow.defs(st)):
             dead.add(key)
     if not dead:
         return False
-
-    def sweep(stmts):
-        out = []
-        for st in stmts:
-            if A.anno(st, "save") in dead:
-                continue
-            for block in flow.children(st):
-                block[:] = sweep(block)
-            if flow.children(st) and not st.body:      # a body emptied of its pushes
-                st.body.append(A.pass_())
-            out.append(st)
-        return out
-    forward.body = sweep(forward.body)
-    backward.body = sweep(backward.body)
+    forward.body = _without_saves(forward.body, dead)
+    backward.body = _without_saves(backward.body, dead)
     deadcode.eliminate(backward, live_out)      # branches and loops left empty
     return True
+
+
+def _without_saves(stmts, dead):
+    """`stmts` without the pushes and pops of the saves in `dead`."""
+    out = []
+    for st in stmts:
+        if A.anno(st, "save") in dead:
+            continue
+        for block in flow.children(st):
+            block[:] = _without_saves(block, dead)
+        if flow.children(st) and not st.body:      # a body emptied of its pushes
+            st.body.append(A.pass_())
+        out.append(st)
+    return out
 
 
 def _drop_stack(forward, backward):

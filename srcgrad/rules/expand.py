@@ -221,51 +221,57 @@ def _adjoint_arg(sub, env, unroll, varargs):
 
 
 def _expr(tpl, node, env, temps, unroll, adjoint, elide, varargs):
-    node = A.copy_node(node)
+    return _Instantiate(tpl, env, temps, unroll, adjoint, elide, varargs).visit(A.copy_node(node))
 
-    class _Sub(A.NodeTransformer):
-        def visit_Subscript(self, n):
-            if tpl.varargs is not None and _is_ref(n, tpl.marker) and A.is_name(n.slice, tpl.varargs):
-                # t[ps] for a *ps parameter: the tuple of the arguments' tangents
-                refs = [adjoint(v) for v in varargs]
-                return A.tuple_([A.name(r) if r is not None else A.const(0) for r in refs])
-            if _is_ref(n, tpl.marker):
-                arg = _adjoint_arg(n, env, unroll, varargs)
-                var = adjoint(arg)
-                return A.name(var) if var is not None else A.const(0)
-            if A.is_name(n.value, tpl.varargs) and A.is_name(n.slice) and n.slice.id in unroll:
-                return A.copy_node(varargs[unroll[n.slice.id]])
-            self.generic_visit(n)
+
+class _Instantiate(A.NodeTransformer):
+    """A template expression with parameters, adjoints and temporaries replaced."""
+
+    def __init__(self, tpl, env, temps, unroll, adjoint, elide, varargs):
+        self.tpl, self.env, self.temps, self.unroll = tpl, env, temps, unroll
+        self.adjoint, self.elide, self.varargs = adjoint, elide, varargs
+
+    def visit_Subscript(self, n):
+        tpl = self.tpl
+        if tpl.varargs is not None and _is_ref(n, tpl.marker) and A.is_name(n.slice, tpl.varargs):
+            # t[ps] for a *ps parameter: the tuple of the arguments' tangents
+            refs = [self.adjoint(v) for v in self.varargs]
+            return A.tuple_([A.name(r) if r is not None else A.const(0) for r in refs])
+        if _is_ref(n, tpl.marker):
+            arg = _adjoint_arg(n, self.env, self.unroll, self.varargs)
+            var = self.adjoint(arg)
+            return A.name(var) if var is not None else A.const(0)
+        if A.is_name(n.value, tpl.varargs) and A.is_name(n.slice) and n.slice.id in self.unroll:
+            return A.copy_node(self.varargs[self.unroll[n.slice.id]])
+        self.generic_visit(n)
+        return n
+
+    def visit_Call(self, n):
+        if A.is_name(n.func) and self.tpl.globals.get(n.func.id) is fit and n.args:
+            params = {r.slice.id for r in A.walk(n.args[0])
+                      if _is_ref(r, self.tpl.marker) and A.is_name(r.slice)}
+            if params and params <= set(self.elide):
+                return self.visit(n.args[0])    # already the result's shape
+        self.generic_visit(n)
+        if (A.is_name(n.func) and A.anno(n.func, "global") is unbroadcast
+                and len(n.args) == 2 and A.anno(n.args[1], "param") in self.elide):
+            return n.args[0]
+        return n
+
+    def visit_Name(self, n):
+        if not isinstance(n.ctx, A.Load):
             return n
-
-        def visit_Call(self, n):
-            if A.is_name(n.func) and tpl.globals.get(n.func.id) is fit and n.args:
-                params = {r.slice.id for r in A.walk(n.args[0])
-                          if _is_ref(r, tpl.marker) and A.is_name(r.slice)}
-                if params and params <= set(elide):
-                    return self.visit(n.args[0])    # already the result's shape
-            self.generic_visit(n)
-            if (A.is_name(n.func) and A.anno(n.func, "global") is unbroadcast
-                    and len(n.args) == 2 and A.anno(n.args[1], "param") in elide):
-                return n.args[0]
-            return n
-
-        def visit_Name(self, n):
-            if not isinstance(n.ctx, A.Load):
-                return n
-            if n.id in unroll:
-                return A.const(unroll[n.id])
-            if n.id in temps:
-                return A.name(temps[n.id])
-            if n.id in env:
-                new = A.copy_node(env[n.id])
-                A.set_anno(new, "param", n.id)
-                return new
-            if n.id in tpl.globals:
-                new = A.name(n.id)
-                A.set_anno(new, "global", tpl.globals[n.id])
-                A.set_anno(new, "global_name", n.id)
-                return new
-            return n
-
-    return _Sub().visit(node)
+        if n.id in self.unroll:
+            return A.const(self.unroll[n.id])
+        if n.id in self.temps:
+            return A.name(self.temps[n.id])
+        if n.id in self.env:
+            new = A.copy_node(self.env[n.id])
+            A.set_anno(new, "param", n.id)
+            return new
+        if n.id in self.tpl.globals:
+            new = A.name(n.id)
+            A.set_anno(new, "global", self.tpl.globals[n.id])
+            A.set_anno(new, "global_name", n.id)
+            return new
+        return n
