@@ -123,7 +123,8 @@ def live_after(stmts, live_out, use_fn=uses, def_fn=defs, memo=None):
     """Backward liveness: the names live after each simple statement, as `LiveSets`.
 
     `memo` (a dict) keeps each statement's uses and definitions for later calls on the
-    same, unchanged statements (a pass that only removes statements)."""
+    same, unchanged statements (a pass that only removes statements, and keeps those it
+    removed alive: entries are keyed by id)."""
     # loops revisit their bodies until nothing changes: read each statement once
     memo = {} if memo is None else memo
     bits = memo.setdefault("bits", {})

@@ -38,34 +38,35 @@ def _removable(st, live, only):
 def eliminate(fn, live_out, only=None):
     """`only`: if given, just the names whose assignments may be removed."""
     memo = {}                          # statements are only removed here: their reads stay put
+    removed = []                       # kept alive, so that no new node takes a memo's id
     while True:
         live = flow.live_after(fn.body, set(live_out), memo=memo)
-        changed = []
-        fn.body = _sweep(fn.body, live, only, changed)
-        if not changed:
+        count = len(removed)
+        fn.body = _sweep(fn.body, live, only, removed)
+        if len(removed) == count:
             return fn
 
 
-def _sweep(stmts, live, only, changed):
-    """`stmts` without removable statements; appends to `changed` when it removes one."""
+def _sweep(stmts, live, only, removed):
+    """`stmts` without removable statements, each one removed appended to `removed`."""
     out = []
     for st in stmts:
         if _removable(st, live, only):
-            changed.append(st)
+            removed.append(st)
             continue
         if isinstance(st, A.If):
-            st.body = _sweep(st.body, live, only, changed)
-            st.orelse = _sweep(st.orelse, live, only, changed)
+            st.body = _sweep(st.body, live, only, removed)
+            st.orelse = _sweep(st.orelse, live, only, removed)
             if not st.body and not st.orelse:
-                changed.append(st)
+                removed.append(st)
                 continue
             if not st.body:          # `if c: pass else: ...` reads better as `if not c:`
                 st.test = _negated(st.test)
                 st.body, st.orelse = st.orelse, []
         elif flow.is_loop(st):
-            st.body = _sweep(st.body, live, only, changed)
+            st.body = _sweep(st.body, live, only, removed)
             if not st.body or all(isinstance(s, A.Pass) for s in st.body):
-                changed.append(st)
+                removed.append(st)
                 continue
         out.append(st)
     return [s for s in out if not isinstance(s, A.Pass)] if len(out) > 1 else out
