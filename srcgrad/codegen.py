@@ -86,10 +86,9 @@ class _Printer(astor.SourceGenerator):
 def to_source(nodes, header=()):
     """Source text for a list of function trees, with `header` comment lines on top."""
     module = A.to_python_ast(A.module(nodes))
-    lines = astor.to_source(module, indent_with=" " * 4, source_generator_class=_Printer)
-    lines = lines.splitlines()
+    text = astor.to_source(module, indent_with=" " * 4, source_generator_class=_Printer)
     out = []
-    for line in lines:
+    for line in text.splitlines():
         if line.startswith("def ") and out and out[-1].strip():
             out.extend(["", ""])
         out.append(line)

@@ -289,7 +289,7 @@ def _tangent_reads(fn, tangents):
     names = set()
     for st in flow.all_stmts(fn.body):
         if any(d in tangents for d in flow.defs(st)) or isinstance(st, A.Return):
-            names |= set(flow.uses(st))
+            names |= flow.uses(st)
     return names
 
 

@@ -88,7 +88,7 @@ def _block(stmts, state, forms, chosen):
 def _loop(st, state, forms, chosen):
     """A loop body starts from the adjoints that are zero on entry and again at its end
     (of every pass: not when a pass can end early)."""
-    header = set(flow.uses(st)) | set(flow.defs(st))
+    header = flow.uses(st) | set(flow.defs(st))
     early = any(isinstance(n, (A.Break, A.Continue, A.Return)) for n in A.walk(st))
     entry = {} if early else {d: [] for d, written in state.items()
                               if written == [] and d not in header}

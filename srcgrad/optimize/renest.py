@@ -38,7 +38,7 @@ def _block(stmts, candidate):
         for field in ("body", "orelse"):
             if isinstance(st, (A.If, A.For, A.While)):
                 setattr(st, field, _block(getattr(st, field), candidate))
-        used = set(flow.uses(st)) if not isinstance(st, (A.If, A.For, A.While)) else set()
+        used = flow.uses(st) if not isinstance(st, (A.If, A.For, A.While)) else set()
         origin = A.anno(st, "origin")
         k = len(pending)
         while k > 0 and pending[k - 1][0] in used and pending[k - 1][2] is origin:
