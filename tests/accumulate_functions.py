@@ -92,3 +92,26 @@ def item_read_again(A, xs):
         for j in range(A.shape[0]):
             total = total + np.sum(np.cos(A[j] @ xs[i])) + np.sum(A[j] * xs[i])
     return total
+
+
+def points_by_centres(A, c, xs):
+    # the GMM's shape: z = mats[j] @ (xs[i] - c[j]) for every point i and centre j; c[j]'s
+    # adjoint is -(sum over i of d_z) @ mats[j], one product per centre after the loops
+    mats = []
+    for j in range(A.shape[0]):
+        mats.append(A[j] * 1.5)
+    total = 0.0
+    for i in range(xs.shape[0]):
+        for j in range(len(mats)):
+            z = mats[j] @ (xs[i] - c[j])
+            total = total + np.sum(np.tanh(z))
+    return total
+
+
+def scaled_centres(A, c, xs):
+    # the same product added (no difference) and read from an array's items
+    total = 0.0
+    for i in range(xs.shape[0]):
+        for j in range(c.shape[0]):
+            total = total + np.sum(np.sin(A[j] @ c[j]) * xs[i, 0])
+    return total

@@ -28,9 +28,10 @@ def source_for(fn, args, off=(), wrt=None):
     return pipeline.compile_split(fn, wrt, kinds, options).source
 
 
-def assert_matches_differences(fn, args):
-    """srcgrad's gradient of fn at `args` agrees with central differences."""
-    report = srcgrad.check_grad(fn, *args, wrt=differentiated(args))
+def assert_matches_differences(fn, args, wrt=None):
+    """srcgrad's gradient of fn at `args` with respect to `wrt` (positions; default the
+    arguments that are not integers) agrees with central differences."""
+    report = srcgrad.check_grad(fn, *args, wrt=differentiated(args) if wrt is None else wrt)
     assert report.ok, str(report)
 
 

@@ -20,7 +20,7 @@ from srcgrad.runtime import kernels
 
 def _args(fn, rng):
     shapes = {"W": (4, 4), "U": (4, 3), "b": (4,), "xs": (5, 3), "w": (3,), "v": (3,),
-              "A": (3, 4, 3)}
+              "A": (3, 4, 3), "c": (3, 3)}
     args = []
     for name in inspect.signature(fn).parameters:
         if name == "xs" and fn is F.recurrent:
@@ -38,7 +38,8 @@ def _args(fn, rng):
 
 FUNCTIONS = [F.recurrent, F.weight_used_twice, F.nested_loops, F.branch_in_loop,
              F.kept_in_a_list, F.number_updated_by_array, F.scaled_in_place,
-             F.matrices_in_a_list, F.stacked_matrices, F.item_read_again]
+             F.matrices_in_a_list, F.stacked_matrices, F.item_read_again, F.points_by_centres,
+             F.scaled_centres]
 
 
 @pytest.mark.parametrize("fn", FUNCTIONS, ids=lambda f: f.__name__)
@@ -47,8 +48,8 @@ def test_gradient_matches_finite_differences(fn, seed):
     assert_matches_differences(fn, _args(fn, np.random.RandomState(seed)))
 
 
-def _backward(fn, args, off=()):
-    return source_for(fn, args, off).split(f"def {fn.__name__}_backward")[1]
+def _backward(fn, args, off=(), wrt=None):
+    return source_for(fn, args, off, wrt).split(f"def {fn.__name__}_backward")[1]
 
 
 def test_recurrent_weights_sum_after_the_loop():
@@ -193,6 +194,29 @@ def test_item_index_computed_in_the_loop_is_collected_with_its_value():
     assert "d_A = outer_sums_at(d_A, A, d_A_terms)" in backward
 
 
+@pytest.mark.parametrize("fn, summed", [
+    (F.points_by_centres, "d_c = dot_sums_at(d_c, c, d_c_terms, subtract=True)"),
+    (F.scaled_centres, "d_c = dot_sums_at(d_c, c, d_c_terms)")])
+def test_item_dot_products_sum_per_item_after_the_loops(fn, summed):
+    # with respect to A and c: an adjoint of xs[i] would take the same product too
+    args = _args(fn, np.random.RandomState(0))
+    backward = _backward(fn, args, wrt=(0, 1))
+    assert re.search(r"d_c_terms\.append\(\(j, d_\w+, \w+\)\)", backward), backward
+    assert backward.index("d_c_terms = []") < backward.index("for i") < backward.index(summed)
+    assert "np.dot(" not in backward and "_at(d_c, c, j" not in backward
+    plain = _backward(fn, args, off=["hoist-outer"], wrt=(0, 1))
+    assert "dot_sums_at" not in plain and "np.dot(" in plain
+    for seed in range(3):
+        assert_matches_differences(fn, _args(fn, np.random.RandomState(seed)), wrt=(0, 1))
+
+
+def test_item_dot_product_indexed_by_an_outer_counter_stays():
+    # xs[i]'s adjoint meets a different matrix at every step: nothing to sum first
+    args = _args(F.matrices_in_a_list, np.random.RandomState(0))
+    backward = _backward(F.matrices_in_a_list, args)
+    assert "dot_sums_at" not in backward and "d_xs = add_at(d_xs, xs, i, " in backward
+
+
 def test_item_adjoint_updated_twice_in_the_loop_stays():
     backward = _backward(F.item_read_again, _args(F.item_read_again, np.random.RandomState(0)))
     assert "outer_sums_at" not in backward and "[:, None] * " in backward
@@ -207,8 +231,8 @@ def _hoisted_generated(src):
     code's does."""
     def rewrite(fn):
         for node in A.walk(fn):
-            if isinstance(node, A.Name) and node.id == "add_at":
-                A.set_anno(node, "global", srcgrad.runtime.add_at)
+            if isinstance(node, A.Name) and node.id in ("add_at", "sub_at", "np"):
+                A.set_anno(node, "global", np if node.id == "np" else getattr(srcgrad.runtime, node.id))
         _hoisted_fn(fn)
     return rewritten(src, rewrite)
 
@@ -237,6 +261,35 @@ def test_item_term_is_collected_with_its_index():
     out = _hoisted_generated(ITEM_LOOP.format(between=""))
     assert "d_Ws_terms.append((j, d, x))" in out and "d_t" not in out
     assert out.index("for i") < out.index("d_Ws = outer_sums_at(d_Ws, Ws, d_Ws_terms)")
+
+
+DOT_LOOP = ("def f(cs, Ms, ds, n, k):\n"
+            "    d_cs = 0\n"
+            "    for i in range(n):\n"
+            "        for j in range(k):\n"
+            "            d = ds[i]\n"
+            "            M = Ms[j]\n"
+            "            d_t = np.dot(d, M)\n"
+            "{between}"
+            "            d_cs = {helper}(d_cs, cs, {index}, d_t)\n"
+            "    return d_cs\n")
+
+
+@pytest.mark.parametrize("helper, call", [
+    ("add_at", "d_cs = dot_sums_at(d_cs, cs, d_cs_terms)"),
+    ("sub_at", "d_cs = dot_sums_at(d_cs, cs, d_cs_terms, subtract=True)")])
+def test_item_dot_term_is_collected_with_its_index(helper, call):
+    out = _hoisted_generated(DOT_LOOP.format(between="", helper=helper, index="j"))
+    assert "d_cs_terms.append((j, d, M))" in out and "d_t" not in out
+    assert out.index("for i") < out.index(call)
+
+
+@pytest.mark.parametrize("between, index", [
+    ("", "i"), ("", "2 * j"), ("            j = j + 1\n", "j"), ("            d_t = d_t * 2\n", "j")],
+    ids=["outer counter", "index not the counter", "index changes", "product changes"])
+def test_item_dot_term_stays_unless_the_inner_counter_picks_the_item(between, index):
+    out = _hoisted_generated(DOT_LOOP.format(between=between, helper="add_at", index=index))
+    assert "dot_sums_at" not in out and "np.dot(d, M)" in out
 
 
 @pytest.mark.parametrize("between", ["            j = j + 1\n", "            d_t = d_t * 2\n"],

@@ -101,6 +101,41 @@ def test_outer_sums_at_adds_slices_one_at_a_time():
     _assert_same_adjoint(runtime.outer_sums_at(0, x, terms), _one_by_one(0, x, terms))
 
 
+def _dots_one_by_one(acc, x, terms, subtract):
+    update = runtime.sub_at if subtract else runtime.add_at
+    for index, a, m in terms:
+        acc = update(acc, x, index, np.dot(a, m))
+    return acc
+
+
+@pytest.mark.parametrize("subtract", [False, True], ids=["add", "subtract"])
+@pytest.mark.parametrize("target", ["array", "array adjoint so far", "list"])
+def test_dot_sums_at_matches_add_at_one_by_one(target, subtract):
+    rng = np.random.default_rng(5)
+    shared = [rng.standard_normal((4, 3)) for _ in range(3)]
+    # repeated (index, matrix) pairs are summed first; an index meeting two matrices and
+    # a slice are not
+    terms = [(i, rng.standard_normal(4), shared[i]) for i in [2, 0, 2, 1, 2, 0]]
+    terms += [(1, rng.standard_normal(4), shared[1].copy()),
+              (slice(0, 2), rng.standard_normal(4), shared[2])]
+    if target.startswith("array"):
+        x = rng.standard_normal((3, 3))
+        start = (lambda: 0) if target == "array" else (lambda: np.ones((3, 3)))
+    else:
+        x = [rng.standard_normal(3) for _ in range(3)]
+        start = lambda: [0] * 3        # noqa: E731
+        terms = [t for t in terms if type(t[0]) is int]
+    _assert_same_adjoint(runtime.dot_sums_at(start(), x, terms, subtract),
+                         _dots_one_by_one(start(), x, terms, subtract))
+
+
+def test_dot_sums_at_of_nothing_leaves_the_adjoint():
+    assert runtime.dot_sums_at(0, np.ones((2, 3)), []) == 0
+    acc = np.ones((2, 3))
+    assert runtime.dot_sums_at(acc, acc, [(1, 0, np.ones((4, 3)))] * 2) is acc
+    np.testing.assert_array_equal(acc, np.ones((2, 3)))
+
+
 CONTRACTIONS = [
     ("nki,kij->nkj", (7, 3, 2), (3, 2, 2)),
     ("ij,jk->ik", (4, 5), (5, 6)),

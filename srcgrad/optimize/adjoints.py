@@ -19,7 +19,7 @@ from ..analysis import flow
 from ..analysis.kinds import ARITH
 
 MUTATING = {runtime.add_at, runtime.set_at, runtime.sub_at, runtime.zero_at, runtime.drop_last,
-            runtime.outer_sums_at}
+            runtime.outer_sums_at, runtime.dot_sums_at}
 
 
 def adjoint_names(fn):

@@ -27,10 +27,25 @@ added per index after the loop (`outer_sums_at`, runtime):
     ...                                    # and: d_Qs = add_at(d_Qs, Qs, j, d_t21)
     d_Qs = outer_sums_at(d_Qs, Qs, d_Qs_terms)
 
+The other product a matrix-vector template makes, `np.dot(d_z, M)` for the
+vector's adjoint, is linear in d_z: added into one item of an adjoint from a
+loop nested in another (`d_means = sub_at(d_means, means, j, np.dot(d_z, Q))`
+in a loop over j inside one over points), the d_z of one item and one matrix
+are summed first and multiplied once after the loops (`dot_sums_at`, runtime):
+
+    d_means_terms.append((j, d_z, Q))      # was: d_t = np.dot(d_z, Q)
+    ...                                    # and: d_means = sub_at(d_means, means, j, d_t)
+    d_means = dot_sums_at(d_means, means, d_means_terms, subtract=True)
+
+Only an index that is the innermost loop's counter is collected: the sums pay
+where the outer loops come back to the same items.
+
 The lists keep references to the vectors, so a statement whose vectors are
 updated in place anywhere (`+=`, an in-place helper) is left as it is.  A plain
 sum alone stays in the loop: its list would hold a copy of the adjoint per step.
 """
+
+import numpy as np
 
 from .. import astlib as A
 from .. import runtime
@@ -67,6 +82,15 @@ def _outer(prod):
     return col.value.id, prod.right.id
 
 
+def _dot(value):
+    """(a, M) for `np.dot(a, M)` with a, M names; else None."""
+    if isinstance(value, A.Call) and isinstance(value.func, A.Attribute) \
+            and value.func.attr == "dot" and A.anno(value.func.value, "global") is np \
+            and len(value.args) == 2 and not value.keywords and all(map(A.is_name, value.args)):
+        return value.args[0].id, value.args[1].id
+    return None
+
+
 def _outer_term(st):
     """(W, a, b) for `W = W + a[:, None] * b` with a, b names; else None."""
     w, value = _assigned(st)
@@ -77,31 +101,39 @@ def _outer_term(st):
     return (w, *pair) if pair and w not in pair else None
 
 
-def _term(block, i):
+def _term(block, i, counter):
     """(W, a, b, item) for an outer-product accumulation at block[i]: item None for the
-    plain form, (X, index, k, t) for the item form; else None."""
+    plain form, (X, index, k, t, sign) for the item forms; else None.  `counter` is the
+    innermost enclosing loop's counter inside a nested loop, else None."""
     plain = _outer_term(block[i])
-    return (*plain, None) if plain is not None else _item_term(block, i)
+    return (*plain, None) if plain is not None else _item_term(block, i, counter)
 
 
-def _item_term(block, i):
-    """(W, a, b, (X, index, k, t)) for `W = add_at(W, X, index, t)` at block[i] whose `t`
-    is the outer product `t = a[:, None] * b` at block[k] (k < i), with nothing between
-    them storing a name that `index` reads; else None."""
+_SIGNS = {runtime.add_at: False, runtime.sub_at: True}
+
+
+def _item_term(block, i, counter):
+    """(W, a, b, (X, index, k, t, subtract)) for `W = add_at(W, X, index, t)` at block[i]
+    whose `t` is the outer product `t = a[:, None] * b` at block[k] (k < i) -- subtract
+    None -- or, with `sub_at` too and `index` the name `counter`, `t = np.dot(a, b)`;
+    nothing between them may store a name that `index` reads.  Else None."""
     w, value = _assigned(block[i])
-    if not (isinstance(value, A.Call) and A.anno(value.func, "global") is runtime.add_at
+    if not (isinstance(value, A.Call) and A.anno(value.func, "global") in _SIGNS
             and len(value.args) == 4 and not value.keywords and A.is_name(value.args[0], w)
             and A.is_name(value.args[1]) and A.is_name(value.args[3])):
         return None
+    subtract = _SIGNS[A.anno(value.func, "global")]
     x, index, t = value.args[1].id, value.args[2], value.args[3].id
     reads = set(A.names_in(index))
     for k in range(i - 1, -1, -1):
         name, prod = _assigned(block[k])
         if name == t:
-            pair = _outer(prod)
-            if pair is None or w in pair or x == w:
+            pair, sign = _outer(prod), None
+            if pair is None and counter is not None and A.is_name(index, counter):
+                pair, sign = _dot(prod), subtract
+            if pair is None or (sign is None and subtract) or w in pair or x == w:
                 return None
-            return (w, *pair, (x, index, k, t))
+            return (w, *pair, (x, index, k, t, sign))
         stored = A.stored_names(block[k])
         if reads.intersection(stored) or t in stored:
             return None
@@ -120,13 +152,16 @@ def _mutated(fn):
     return out
 
 
-def _terms_in(stmts):
-    """(block, index, term) of every outer-product accumulation nested in `stmts`."""
+def _terms_in(stmts, loops):
+    """(block, index, term) of every outer-product accumulation nested in `stmts`, which
+    is the body of the innermost of `loops`."""
+    inner = loops[-1].target if len(loops) > 1 and isinstance(loops[-1], A.For) else None
+    counter = inner.id if A.is_name(inner) else None
     for st in stmts:
         for block in flow.children(st):
-            yield from _terms_in(block)
+            yield from _terms_in(block, loops + (st,) if flow.is_loop(st) else loops)
     for i in range(len(stmts)):
-        term = _term(stmts, i)
+        term = _term(stmts, i, counter)
         if term is not None:
             yield stmts, i, term
 
@@ -155,7 +190,7 @@ def _block(stmts, mutated, namer):
             continue
         before, after, edits = [], [], []     # the outermost loop first: the fewest sums
         plain = {}
-        for block, i, term in list(_terms_in(st.body)):    # read before any is rewritten
+        for block, i, term in list(_terms_in(st.body, (st,))):    # read before any is rewritten
             if _stays(st, term, mutated):
                 continue
             if term[3] is None:
@@ -178,7 +213,7 @@ def _stays(loop, term, mutated):
     touched elsewhere in it (the collected lists keep references to the vectors)."""
     w, a, b, item = term
     if item is not None:
-        x, index, k, t = item
+        x, index, k, t, _ = item
         if _count(loop, t) != 2 or x in A.stored_names(loop):
             return True
     return _count(loop, w) != 2 or a in mutated or b in mutated
@@ -235,10 +270,15 @@ def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
 def _hoist_item(block, i, term, namer, before, after, edits):
     """Have the item accumulation `term` at block[i] collect (index, a, b) where its
     product was, and add the sums per index after the loop."""
-    w, a, b, (x, index, k, t) = term
+    w, a, b, (x, index, k, t, subtract) = term
     terms = namer.fresh(f"{w}_terms")
-    total = A.assign(A.store(w), A.call(global_ref(runtime.outer_sums_at, "outer_sums_at"),
-                                        [A.name(w), A.name(x), A.name(terms)]))
+    args = [A.name(w), A.name(x), A.name(terms)]
+    if subtract is None:
+        summed = A.call(global_ref(runtime.outer_sums_at, "outer_sums_at"), args)
+    else:
+        summed = A.call(global_ref(runtime.dot_sums_at, "dot_sums_at"), args,
+                        {"subtract": A.const(True)} if subtract else {})
+    total = A.assign(A.store(w), summed)
     collect = _collect(terms, A.tuple_([A.copy_node(index), A.name(a), A.name(b)]))
     before.append(A.like(A.assign(A.store(terms), A.list_([])), block[i]))
     after.append(A.like(total, block[i]))

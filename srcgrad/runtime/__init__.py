@@ -18,8 +18,8 @@ import numbers
 
 import numpy as np
 
-from .kernels import (FEW_ROWS, add_reduce, dtype_of, outer_sum, scatter_rows, spread, stack_rows,
-                      sum_axes)
+from .kernels import (FEW_ROWS, add_reduce, dtype_of, outer_sum, row_sum, scatter_rows, spread,
+                      stack_rows, sum_axes)
 
 SHAPE_ONLY = {}
 
@@ -333,6 +333,33 @@ def outer_sums_at(acc, x, terms):
         firsts, seconds = zip(*pairs)
         acc = add_at(acc, x, index, outer_sum(stack_rows(firsts), stack_rows(seconds)))
     return acc
+
+
+@shape_only(1)
+def dot_sums_at(acc, x, terms, subtract=False):
+    """add_at(acc, x, index, np.dot(a, m)) (sub_at when `subtract`) for each (index, a, m)
+    a loop collected.  A dot is linear in `a`: the terms of one index and one matrix
+    object add their `a`s first and take one product.  The lists hold the matrices, so
+    equal ids mean the very same arrays."""
+    groups = {}
+    for index, a, m in terms:
+        if type(index) is int:
+            group = groups.get((index, id(m)))
+            if group is None:
+                groups[(index, id(m))] = (index, m, [a])
+            else:
+                group[2].append(a)
+        else:                               # a slice or an array: no grouping, one at a time
+            acc = _update(acc, x, index, np.dot(a, m), subtract)
+    for index, m, firsts in groups.values():
+        total = firsts[0] if len(firsts) == 1 else row_sum(stack_rows(firsts))
+        if not _zero(total):
+            acc = _update(acc, x, index, np.dot(total, m), subtract)
+    return acc
+
+
+def _update(acc, x, index, g, subtract):
+    return sub_at(acc, x, index, g) if subtract else add_at(acc, x, index, g)
 
 
 def _in_place(acc, index, g, subtract):
