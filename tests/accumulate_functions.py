@@ -96,11 +96,12 @@ def item_read_again(A, xs):
 
 def points_by_centres(A, c, xs):
     # the GMM's shape: z = mats[j] @ (xs[i] - c[j]) for every point i and centre j; c[j]'s
-    # adjoint is -(sum over i of d_z) @ mats[j], one product per centre after the loops
-    mats = []
-    for j in range(A.shape[0]):
-        mats.append(A[j] * 1.5)
+    # adjoint is -(sum over i of d_z) @ mats[j], one product per centre after the loops (the
+    # list holds the same matrix object for every i, so the sums group)
     total = 0.0
+    mats = []
+    for j in range(c.shape[0]):
+        mats.append(A[j] * 0.5)
     for i in range(xs.shape[0]):
         for j in range(len(mats)):
             z = mats[j] @ (xs[i] - c[j])
