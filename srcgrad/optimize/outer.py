@@ -103,7 +103,7 @@ def _outer_term(st):
 
 def _term(block, i, counter):
     """(W, a, b, item) for an outer-product accumulation at block[i]: item None for the
-    plain form, (X, index, k, t, sign) for the item forms; else None.  `counter` is the
+    plain form, (X, index, k, t, subtract) for the item forms; else None.  `counter` is the
     innermost enclosing loop's counter inside a nested loop, else None."""
     plain = _outer_term(block[i])
     return (*plain, None) if plain is not None else _item_term(block, i, counter)
