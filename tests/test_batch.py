@@ -1,6 +1,8 @@
 """The batch-taped pass: arithmetic a backward loop does on values restored from the
 tape alone is computed for every step at once, before the loop."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -89,7 +91,8 @@ def _batched(src, kinds):
 
 
 def _run(src, stack, n, size=3):
-    names = {"tape_steps": kernels.tape_steps, "by_step": kernels.by_step}
+    names = {"tape_steps": kernels.tape_steps, "by_step": kernels.by_step,
+             "stack_rows": kernels.stack_rows}
     exec(src, names)
     a, b = np.linspace(-1, 1, size), np.linspace(2, 0, size)
     return names["f"](list(stack), a, b, 0.5, n)
@@ -184,3 +187,82 @@ def test_a_value_read_only_before_the_loop_is_still_popped():
     want, got = _run(LOOP.format(extra="").replace("return out", "return out, a"), stack, 3), \
         _run(kept, stack, 3)
     np.testing.assert_array_equal(got[1], want[1])
+
+
+# --- lists of restored values, filled one per step ---------------------------------------
+
+def test_rows_of_a_restored_value_come_from_the_tape():
+    backward = _backward(F.recurrence)
+    loop = backward[backward.index("for t in"):]
+    assert "h_rows.append" not in backward, backward
+    assert re.search(r"first=h,\s*whole=True", backward), backward
+    assert "h_steps = h_taped[:-1]" in backward and "h_rows = h_taped[1:]" in backward, backward
+    assert "d_t5_rows.append(d_t5)" in loop, backward       # not a restored value: collected
+    kept = _backward(F.recurrence, off=["batch-taped"])
+    assert "h_rows.append(h)" in kept and "h_taped" not in kept, kept
+
+
+ROWS = ("def f(stack, a, b, d, n):\n"
+        "    pop = list(stack).pop\n"
+        "    out = []\n"
+        "    early = []\n"
+        "    late = []\n"
+        "    for t in reversed(range(n)):\n"
+        "        early.append(a)\n"
+        "        out.append(d * (1 - b * b))\n"
+        "        a = pop()\n"
+        "        late.append(a)\n"
+        "        b = pop()\n"
+        "        late_b.append(b)\n"
+        "{extra}"
+        "    return stack_rows(early), stack_rows(late), stack_rows(late_b), out\n")
+
+
+def _rows_loop(extra="", marked=("early", "late", "late_b")):
+    """ROWS with its lists made `rows` lists, as hoist-outer makes them."""
+    fn = A.parse(ROWS.format(extra=extra).replace("    late = []\n", "    late = []\n    late_b = []\n")
+                 ).body[0]
+    for st in fn.body:
+        if isinstance(st, A.Assign) and A.is_name(st.targets[0]) and st.targets[0].id in marked:
+            A.set_anno(st, "rows", True)
+    return fn
+
+
+def _batched_tree(fn, kinds):
+    batch.batch_taped(fn, kinds, {"pop": "pop", "stack": "stack"},
+                      Namer({n.id for n in A.walk(fn) if isinstance(n, A.Name)}))
+    return A.to_source_text(fn)
+
+
+@pytest.mark.parametrize("n", [0, 1, 4])
+@pytest.mark.parametrize("sizes", [lambda t: 3, lambda t: 1 if t == 1 else 3],
+                         ids=["equal", "ragged"])
+def test_filled_lists_hold_the_same_values(n, sizes):
+    src = A.to_source_text(_rows_loop())
+    out = _batched_tree(_rows_loop(), {"a": "array:1", "b": "array:1"})
+    assert ".append(a)" not in out and ".append(b)" not in out, out
+    assert re.search(r"first=b,\s*whole=True", out), out     # b: wanted before its pop and after
+    stack = _stack(n, sizes)
+    want, got = _run(src, stack, n), _run(out, stack, n)
+    for w, g in zip(want, got):
+        assert len(w) == len(g)
+        for x, y in zip(w, g):
+            np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("extra, marked, why", [
+    ("        early.append(b)\n", ("early", "late", "late_b"), "a list filled twice a step"),
+    ("        late.append(late[0])\n", ("early", "late", "late_b"), "a list read in the loop"),
+    ("", ("late", "late_b"), "a list the user made"),
+])
+def test_list_left_in_the_loop(extra, marked, why):
+    out = _batched_tree(_rows_loop(extra, marked), {"a": "array:1", "b": "array:1"})
+    name = "late" if "late" in extra else "early"
+    assert f"{name}.append(" in out and f"{name} = []" in out, why
+
+
+def test_list_read_before_the_first_pop_needs_the_value_set_before_the_loop():
+    fn = _rows_loop()
+    fn.args.args = [a for a in fn.args.args if a.id != "a"]
+    out = _batched_tree(fn, {"a": "array:1", "b": "array:1"})
+    assert "early.append(a)" in out and "late = " in out, out

@@ -60,6 +60,8 @@ def test_rows_stack_only_when_all_are_vectors_of_one_shape():
     assert kernels.stack_rows(vectors).shape == (4, 3)
     for rows in ([vectors[0], rng.standard_normal(2)], [vectors[0], 0], [np.ones((2, 3))], []):
         assert kernels.stack_rows(rows) is rows
+    stacked = kernels.stack_rows(vectors)[1:]           # rows stacked already are kept
+    assert kernels.stack_rows(stacked) is stacked
 
 
 def test_sums_of_nothing_are_no_gradient():
@@ -592,6 +594,8 @@ def test_tape_steps_are_what_the_loop_pops(steps, every, nth):
     assert kernels.tape_steps(entries, steps, every, nth, first="start") == before
     with_none = kernels.tape_steps(entries, steps, every, nth, first=None)
     assert with_none[:1] == ([None] if steps else [])
+    whole = kernels.tape_steps(entries, steps, every, nth, first="start", whole=True)
+    assert whole[:-1] == before and whole[1:] == after and len(whole) == steps + 1
 
 
 def test_by_step_stacks_vectors_of_one_shape():

@@ -22,6 +22,15 @@ when it is arithmetic (+ - * /, negation) on constants and restored variables of
 rank one, and is an operand of a larger expression, so its value is never a
 variable of its own (rows of the stacked result are views).  Values of other
 shapes are computed one step at a time, as before (`by_step`).
+
+A list hoist-outer fills with a restored value, one per step (`h_rows.append(h)`
+for `d_W`'s outer products), is the tape's values too: it is taken before the loop
+and the append leaves the loop.  A value wanted both before its pop and after it is
+stacked once, as the loop's first value followed by every step's:
+
+    h_taped = stack_rows(tape_steps(entries, len(range(n)), 2, 0, first=h, whole=True))
+    h_steps = h_taped[:-1]                  # before each pop: for 1 - h * h
+    h_rows = h_taped[1:]                    # after it: the rows for d_W
 """
 
 from .. import astlib as A
@@ -84,7 +93,7 @@ def _block(stmts, bound, kinds, pop, entries, namer, batched):
             st.body = _block(st.body, known, kinds, pop, entries, namer, batched)
             st.orelse = _block(st.orelse, known, kinds, pop, entries, namer, batched)
             if isinstance(st, A.For):
-                before = _batch(st, set(known), kinds, pop, entries, namer)
+                before = _batch(st, out, set(known), kinds, pop, entries, namer)
                 if before:
                     batched.append((st, before))
                     out.extend(before)
@@ -130,14 +139,19 @@ def _popped(st, pop):
     return None
 
 
-def _batch(loop, bound, kinds, pop, entries, namer):
-    """Statements to put before `loop`, having rewritten its tape-only arithmetic."""
+def _batch(loop, block, bound, kinds, pop, entries, namer):
+    """Statements to put before `loop`, having rewritten its tape-only arithmetic;
+    `block` holds the statements before it."""
     steps = _count_down(loop)
     pops = _pops(loop, pop) if steps is not None else None
     if not pops:
         return []
+    wanted = {}                 # (v, read before its pop) -> [(sequence name, statement)]
+    for rows, key, st in _filled_lists(loop, block, bound, pops):
+        wanted.setdefault(key, []).append((rows, st))
+    pops = _pops(loop, pop)
     restored = {v for v in pops if kinds.get(v) == "array:1"}
-    before, sequences = [], {}
+    terms, sequences = [], {}
     for i, st in enumerate(loop.body):
         if not isinstance(st, (A.Assign, A.AugAssign, A.Expr)):
             continue
@@ -151,26 +165,94 @@ def _batch(loop, bound, kinds, pop, entries, namer):
                 key = (v, v in first)
                 if key not in sequences:
                     sequences[key] = namer.fresh(f"{v}_steps")
-                    before.append(A.like(_steps(sequences[key], v, key[1], steps, pops, entries),
-                                        st))
+                    wanted.setdefault(key, []).append((sequences[key], st))
                 args.append(A.name(sequences[key]))
             target = getattr(st, "targets", [getattr(st, "target", None)])[0]
             target = target.id if A.is_name(target) else "term"
             each = namer.fresh(f"{target}_by_step")
             by_step = A.call(global_ref(kernels.by_step, "by_step"),
                              [A.lambda_(reads, expr)] + args)
-            before.append(A.like(A.assign(A.store(each), A.call(A.name("iter"), [by_step])), st))
+            terms.append(A.like(A.assign(A.store(each), A.call(A.name("iter"), [by_step])), st))
             setattr(parent, field, A.call(A.name("next"), [A.name(each)]))
-    return before
+    return _taken(wanted, steps, pops, entries, namer) + terms
 
 
-def _steps(seq, v, first, steps, pops, entries):
-    """`seq = tape_steps(entries, len(range(n)), every, nth[, first=v])`."""
+def _filled_lists(loop, block, bound, pops):
+    """(rows, (v, first), statement) for each list the loop fills with a restored value
+    v, one per step (hoist-outer's `h_rows.append(h)`): the list is the tape's values in
+    the loop's order, and comes from the tape before the loop.  The append leaves the
+    loop and `rows = []` leaves `block`."""
+    found = []
+    for i, st in enumerate(list(loop.body)):
+        rows, v = _appended(st)
+        if v not in pops or sum(A.is_name(n, rows) for n in A.walk(loop)) != 1:
+            continue                    # not a restored value, or the list is read in the loop
+        first = i < pops[v]             # appended before this step's pop
+        start = _fresh_list(block, rows)
+        if start is None or first and v not in bound:
+            continue
+        del block[start]
+        loop.body.remove(st)
+        found.append((rows, (v, first), st))
+    return found
+
+
+def _taken(wanted, steps, pops, entries, namer):
+    """The statements that take each wanted sequence off the tape.  A value wanted both
+    before and after its pop (`1 - h * h` and `h_rows`) is stacked once, the loop's first
+    value and every step's: the two sequences are that matrix less its last row and less
+    its first."""
+    out = []
+    for v in [v for v in pops if (v, True) in wanted or (v, False) in wanted]:
+        if (v, True) in wanted and (v, False) in wanted:
+            whole = namer.fresh(f"{v}_taped")
+            out.append(A.like(A.assign(A.store(whole), A.call(
+                global_ref(kernels.stack_rows, "stack_rows"),
+                [_steps(v, True, steps, pops, entries, whole=True)])), wanted[(v, True)][0][1]))
+            for first, part in ((True, A.Slice(None, A.const(-1), None)),
+                                (False, A.Slice(A.const(1), None, None))):
+                for name, st in wanted[(v, first)]:
+                    out.append(A.like(A.assign(A.store(name), A.Subscript(
+                        value=A.name(whole), slice=part, ctx=A.Load())), st))
+            continue
+        for first in (True, False):
+            for name, st in wanted.get((v, first), ()):
+                out.append(A.like(A.assign(A.store(name), _steps(v, first, steps, pops, entries)),
+                                  st))
+    return out
+
+
+def _appended(st):
+    """(rows, v) of the statement `rows.append(v)`; else (None, None)."""
+    if isinstance(st, A.Expr) and isinstance(st.value, A.Call) and len(st.value.args) == 1 \
+            and not st.value.keywords and isinstance(st.value.func, A.Attribute) \
+            and st.value.func.attr == "append" and A.is_name(st.value.func.value) \
+            and A.is_name(st.value.args[0]):
+        return st.value.func.value.id, st.value.args[0].id
+    return None, None
+
+
+def _fresh_list(block, rows):
+    """Where `block` last sets `rows = []`, if nothing after that touches rows and the
+    list is hoist-outer's, which only `stack_rows` reads after the loop."""
+    for j in range(len(block) - 1, -1, -1):
+        st = block[j]
+        if isinstance(st, A.Assign) and len(st.targets) == 1 and A.is_name(st.targets[0], rows):
+            return j if A.anno(st, "rows") else None
+        if any(A.is_name(n, rows) for n in A.walk(st)):
+            return None
+    return None
+
+
+def _steps(v, first, steps, pops, entries, whole=False):
+    """`tape_steps(entries, len(range(n)), every, nth[, first=v][, whole=True])`."""
     count = A.call(A.name("len"), [A.copy_node(steps)])
-    call = A.call(global_ref(kernels.tape_steps, "tape_steps"),
+    keywords = {"first": A.name(v)} if first else {}
+    if whole:
+        keywords["whole"] = A.const(True)
+    return A.call(global_ref(kernels.tape_steps, "tape_steps"),
                   [A.name(entries), count, A.const(len(pops)), A.const(list(pops).index(v))],
-                  {"first": A.name(v)} if first else None)
-    return A.assign(A.store(seq), call)
+                  keywords or None)
 
 
 # Nodes whose parts are each evaluated exactly once whenever the node is: a term found

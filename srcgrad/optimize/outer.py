@@ -257,7 +257,9 @@ def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
                 lists[key] = namer.fresh(f"{v}_rows")
                 at = max(uses[v]) if v in shared else i
                 appends.setdefault(at, []).append(A.like(_collect(lists[key], A.name(v)), st))
-                before.append(A.like(A.assign(A.store(lists[key]), A.list_([])), st))
+                fresh = A.like(A.assign(A.store(lists[key]), A.list_([])), st)
+                A.set_anno(fresh, "rows", True)     # only stack_rows reads it (batch.py)
+                before.append(fresh)
                 after.append(A.like(A.assign(A.store(lists[key]), A.call(
                     global_ref(kernels.stack_rows, "stack_rows"), [A.name(lists[key])])), st))
             names.append(A.name(lists[key]))

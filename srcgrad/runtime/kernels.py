@@ -99,7 +99,10 @@ def scatter_rows(acc, index, g):
 
 def stack_rows(rows):
     """The vectors a loop collected, one per step, as the rows of one matrix; the list
-    itself when they are not all vectors of one shape (the sums below then go one by one)."""
+    itself when they are not all vectors of one shape (the sums below then go one by one).
+    A matrix is taken as stacked already."""
+    if type(rows) is _ndarray:
+        return rows
     if rows and type(rows[0]) is _ndarray and rows[0].ndim == 1:
         try:
             stacked = np.array(rows)
@@ -189,16 +192,19 @@ def _plan(spec, shape_a, shape_b):
 _UNSET = object()
 
 
-def tape_steps(entries, steps, every, nth, first=_UNSET):
+def tape_steps(entries, steps, every, nth, first=_UNSET, whole=False):
     """The values a variable restored from the tape holds at one place in a backward
     loop, one per step in the loop's order.  At the loop's start the tape's list
     `entries` ends with the loop's entries, `every` per step, the variable's being the
     `nth` each step pops.  After its pop a step sees the value it restored; before it,
     the one the step before restored, and the first step the value the loop started
-    with (`first=`)."""
+    with (`first=`).  `whole=True` gives both at once: the first value, then every
+    step's restored one (steps + 1 values)."""
+    popped = entries[len(entries) - 1 - nth::-every][:steps] if steps else []
+    if whole:
+        return [first] + popped
     if not steps:
         return []
-    popped = entries[len(entries) - 1 - nth::-every][:steps]
     return popped if first is _UNSET else [first] + popped[:-1]
 
 
