@@ -33,6 +33,7 @@ class GradFunction:
         self._compiled = {}       # argument kinds -> compiled pair for any shapes
         self._called = {}         # argument kinds -> the pair the last call used
         self._shaped = {}         # (kinds, shape pattern) -> compiled pair
+        self._patterns = {}       # argument shapes -> their shape pattern
         self.__name__ = f"grad_{getattr(self.fn, '__name__', 'f')}"
         self.__doc__ = f"Gradient of {self.fn.__qualname__} with respect to {', '.join(self.wrt)}."
 
@@ -90,7 +91,12 @@ class GradFunction:
         c = self._called.get(key)
         if c is not None and not c.shaped and c.guards_hold():
             return c
-        pattern = runtime.shape_pattern(self.params, values)
+        shapes = tuple([v.shape if type(v) is np.ndarray else None for v in values])
+        pattern = self._patterns.get(shapes)
+        if pattern is None:
+            if len(self._patterns) > 256:
+                self._patterns.clear()
+            pattern = self._patterns[shapes] = runtime.shape_pattern(self.params, values)
         c = self._shaped.get((key, pattern))
         if c is None or not c.guards_hold():
             c = self._shaped[(key, pattern)] = self._compile(key, pattern)
