@@ -265,4 +265,4 @@ def test_list_read_before_the_first_pop_needs_the_value_set_before_the_loop():
     fn = _rows_loop()
     fn.args.args = [a for a in fn.args.args if a.id != "a"]
     out = _batched_tree(fn, {"a": "array:1", "b": "array:1"})
-    assert "early.append(a)" in out and "late = " in out, out
+    assert "early.append(a)" in out and "late.append(a)" not in out, out     # late: after the pop
