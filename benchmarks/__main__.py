@@ -1,9 +1,9 @@
 """python -m benchmarks [--quick] [--only NAME] [--markdown FILE] [--plot FILE]
 
 Prints the main table (every objective, every tool's gradient, srcgrad's
-compile costs and tape), then the transformation of a 100-line function, the higher-order rows, the long-loop memory row
-and the optimizing-pass section.  Progress and loud failure/mismatch messages
-go to stderr; the tables go to stdout.
+compile costs and tape), then the transformation of a 100-line function, the
+higher-order rows, the long-loop memory row and the optimizing-pass section.
+Progress and loud failure/mismatch messages go to stderr; the tables go to stdout.
 
 Every tool runs with the same number of threads (`--threads`, default 1: the
 BLAS under NumPy, PyTorch's intra-op pool), set before NumPy is imported, so

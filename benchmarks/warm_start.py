@@ -2,9 +2,10 @@
 `python -m benchmarks.warm_start ROW [--quick] [--compile]`.
 
 Builds row ROW's arguments (a row of the compile section with --compile; not
-timed), then times `import srcgrad`, getting the compiled gradient (`grad(f).split(...)`: the disk cache lookup) and the
-first gradient call, and prints them as one JSON line with srcgrad's cache
-counters, so the caller can tell a disk hit from a fresh transformation.
+timed), then times `import srcgrad`, getting the compiled gradient
+(`grad(f).split(...)`: the disk cache lookup) and the first gradient call, and
+prints them as one JSON line with srcgrad's cache counters, so the caller can
+tell a disk hit from a fresh transformation.
 """
 
 import json

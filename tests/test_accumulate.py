@@ -54,7 +54,8 @@ def _backward(fn, args, off=(), wrt=None):
 
 def test_recurrent_weights_sum_after_the_loop():
     args = _args(F.recurrent, np.random.RandomState(0))
-    backward = _backward(F.recurrent, args, off=["batch-taped"])   # it takes restored rows off the tape
+    # batch-taped would take the restored rows off the tape: hoist-outer's own form here
+    backward = _backward(F.recurrent, args, off=["batch-taped"])
     loop = backward[backward.index("for t"):]
     for name in ("d_W", "d_U"):
         assert re.search(rf"{name} = {name} \+ outer_sum\((\w+)_rows, (\w+)_rows\)", loop), backward

@@ -207,6 +207,7 @@ ROWS = ("def f(stack, a, b, d, n):\n"
         "    out = []\n"
         "    early = []\n"
         "    late = []\n"
+        "    late_b = []\n"
         "    for t in reversed(range(n)):\n"
         "        early.append(a)\n"
         "        out.append(d * (1 - b * b))\n"
@@ -220,8 +221,7 @@ ROWS = ("def f(stack, a, b, d, n):\n"
 
 def _rows_loop(extra="", marked=("early", "late", "late_b")):
     """ROWS with its lists made `rows` lists, as hoist-outer makes them."""
-    fn = A.parse(ROWS.format(extra=extra).replace("    late = []\n", "    late = []\n    late_b = []\n")
-                 ).body[0]
+    fn = A.parse(ROWS.format(extra=extra)).body[0]
     for st in fn.body:
         if isinstance(st, A.Assign) and A.is_name(st.targets[0]) and st.targets[0].id in marked:
             A.set_anno(st, "rows", True)

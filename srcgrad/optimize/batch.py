@@ -185,7 +185,7 @@ def _filled_lists(loop, block, bound, pops):
     found = []
     for i, st in enumerate(list(loop.body)):
         rows, v = _appended(st)
-        if v not in pops or sum(A.is_name(n, rows) for n in A.walk(loop)) != 1:
+        if v not in pops or A.names_in(loop).count(rows) != 1:
             continue                    # not a restored value, or the list is read in the loop
         first = i < pops[v]             # appended before this step's pop
         start = _fresh_list(block, rows)

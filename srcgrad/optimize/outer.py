@@ -166,10 +166,6 @@ def _terms_in(stmts, loops):
             yield stmts, i, term
 
 
-def _count(loop, name):
-    return sum(1 for node in A.walk(loop) if isinstance(node, A.Name) and node.id == name)
-
-
 def _row_term(st):
     """(W, v) for an adjoint's sum `W = W + v` with v a name other than W; else None."""
     w, value = _assigned(st)
@@ -214,9 +210,9 @@ def _stays(loop, term, mutated):
     w, a, b, item = term
     if item is not None:
         x, index, k, t, _ = item
-        if _count(loop, t) != 2 or x in A.stored_names(loop):
+        if A.names_in(loop).count(t) != 2 or x in A.stored_names(loop):
             return True
-    return _count(loop, w) != 2 or a in mutated or b in mutated
+    return A.names_in(loop).count(w) != 2 or a in mutated or b in mutated
 
 
 def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
@@ -242,7 +238,7 @@ def _hoist_rows(loop, block, sums, mutated, namer, before, after, edits):
     shared = {v for v, at in uses.items() if clean(v, at)}
     for j, st in enumerate(block):
         row = _row_term(st)
-        if row and row[1] in shared and row[0] not in uses and _count(loop, row[0]) == 2 \
+        if row and row[1] in shared and row[0] not in uses and A.names_in(loop).count(row[0]) == 2 \
                 and row[1] not in mutated and clean(row[1], uses[row[1]] + [j]):
             uses[row[1]].append(j)
             sums[j] = (row[0], row[1:], kernels.row_sum)

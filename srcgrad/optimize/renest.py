@@ -73,8 +73,6 @@ def _substitute(st, mapping):
             setattr(st, field, inline.visit(getattr(st, field)))
     if isinstance(st, A.Assign):
         st.targets = [inline.visit(t) for t in st.targets]
-    if isinstance(st, A.AugAssign):
-        st.value = inline.visit(st.value)
 
 
 class _Inline(A.NodeTransformer):
