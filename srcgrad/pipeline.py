@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from . import __version__
 from . import astlib as A
-from . import closures, codegen, controlflow, fence, inplace, loader, normalize, runtime, source
+from . import callees, closures, codegen, controlflow, fence, inplace, loader, normalize, runtime, source
 from .analysis import activity, aliases, flow, kinds as K, shapes
 from .forward import ForwardPass
 from .errors import ArgumentError
@@ -64,6 +64,8 @@ class Unit:
     code: object = None         # the compiled text (loader.factory_code), kept for the disk cache
     cells: dict = field(default_factory=dict)      # cell name -> binding description
     local_kinds: dict = field(default_factory=dict)   # kinds of the normal form's variables
+    pattern: tuple = ()         # a callee's argument shapes at its calls ((name, shape), ...)
+    hot: bool = False           # called in a loop, or from code that is
     shapes: dict = None         # size classes of the variables, for a call's shape pattern
     shaped: bool = False        # its code holds only for that pattern
     guards: list = field(default_factory=list)
@@ -121,6 +123,8 @@ class Compilation:
         self.display = Namer()
         self.infos = {}
         self.top = None
+        self.fronts = {}            # (callee, argument kinds) -> its normal form, for shapes
+        self.shape_memo = {}        # callees.CallShapes' answers
 
     # --- units -----------------------------------------------------------------------------
 
@@ -134,19 +138,22 @@ class Compilation:
             self.infos[key] = info
         return self.infos[key]
 
-    def unit(self, fn, wrt, kinds, mode="reverse"):
+    def unit(self, fn, wrt, kinds, mode="reverse", pattern=(), hot=False):
         info = self.info_of(fn)
         params = A.param_names(info.tree)
         kinds_key = tuple(kinds.get(p, K.UNKNOWN) for p in params)
-        key = (identity(fn), tuple(wrt), kinds_key, mode)
+        key = (identity(fn), tuple(wrt), kinds_key, mode, pattern)
         unit = self.units.get(key)
-        if unit is None:
+        if unit is not None:
+            unit.hot |= hot                 # a later request only adds (a unit done stays cold)
+        else:
             base = info.name
             first, second = ("forward", "backward") if mode == "reverse" else ("jvp", None)
             unit = Unit(key=key, info=info, wrt=tuple(wrt), kinds=dict(kinds),
                         forward_name=self.display.fresh(f"{base}_{first}"),
                         backward_name=self.display.fresh(f"{base}_{second}") if second else None,
-                        lifted_from=fn if isinstance(fn, closures.Lifted) else None, mode=mode)
+                        lifted_from=fn if isinstance(fn, closures.Lifted) else None, mode=mode,
+                        pattern=pattern, hot=hot)
             if not isinstance(fn, closures.Lifted):
                 unit.defaults = (fn.__defaults__, fn.__kwdefaults__)
                 unit.func = fn
@@ -156,28 +163,42 @@ class Compilation:
             self.queue.append(unit)
         return unit
 
-    def request(self, fn, wrt, kinds, mode="reverse"):
+    def request(self, fn, wrt, kinds, mode="reverse", pattern=(), hot=False):
         """Called by a pass for a call into another user function: references to its functions."""
-        unit = self.unit(fn, wrt, kinds, mode)
+        unit = self.unit(fn, wrt, kinds, mode, pattern, hot)
         return tuple(unit_ref(unit.key, k, name) for k, name in unit.functions())
+
+    def front(self, fn, kinds):
+        """(normal form, variable kinds, info) of a callee, for the analysis of its shapes."""
+        info = self.info_of(fn)
+        key = (identity(fn), tuple(sorted(kinds.items())))
+        if key not in self.fronts:
+            namer = Namer(user_names(info) | _reserved_names())
+            normal, local_kinds = front_end(info, kinds, namer, [])
+            self.fronts[key] = (normal, local_kinds, info)
+        return self.fronts[key]
 
     def run(self):
         while self.queue:
             transform(self.queue.pop(0), self)
 
 
+def front_end(info, param_kinds, namer, guards):
+    """The stages every analysis starts from: (normal form, kinds of its variables)."""
+    fn = normalize.normalize(info, namer, closures.lift(info), guards)
+    fn = controlflow.lower(fn, namer)
+    kinds = K.infer(fn, param_kinds, info, _kind_hints(info))
+    return inplace.lower_scalars(fn, kinds, namer), kinds
+
+
 def transform(unit, ctx):
     """Run every stage on one unit, filling in its trees and text."""
     info = unit.info
-    lifted = closures.lift(info)
     namer = Namer(user_names(info) | _reserved_names())
     unit.names = {k: namer.fresh(k) for k in ("stack", "push", "pop", "tape", "d_out")}
     guards = []
-    fn = normalize.normalize(info, namer, lifted, guards)
-    fn = controlflow.lower(fn, namer)
-    kinds = K.infer(fn, unit.kinds, info, _kind_hints(info))
+    fn, kinds = front_end(info, unit.kinds, namer, guards)
     unit.local_kinds = {n: k for n, k in kinds.items() if k != K.UNKNOWN}
-    fn = inplace.lower_scalars(fn, kinds, namer)
     ret = fn.body[-1].value
     output = ret.id if isinstance(ret, A.Name) else None
     off = set(ctx.options.get("disable", ()))
@@ -185,9 +206,10 @@ def transform(unit, ctx):
     if "activity" in off:              # for measurement: adjoints for everything on a path
         active = varied | useful
     alias_info = aliases.analyze(fn, kinds, varied, useful, info)
-    pattern = dict(ctx.options.get("shapes", ())) if unit is ctx.top else {}
+    pattern = dict(ctx.options.get("shapes", ()) if unit is ctx.top else unit.pattern)
     if pattern and "shapes" not in off:
-        unit.shapes = shapes.infer(fn, pattern, kinds, info)
+        hook = callees.CallShapes(ctx.front, ctx.shape_memo, kinds, info)
+        unit.shapes = shapes.infer(fn, pattern, kinds, info, hook)
     if unit.mode == "forward":
         jvp = ForwardPass(unit, fn, kinds, active, namer, ctx).build()
         tangents = set(namer.tangents().values())
@@ -391,7 +413,7 @@ def link(ctx, top_unit, filename):
     roles = {role: top[name] for role, name in top_unit.functions()}
     return Compiled(forward=roles.get("forward"), backward=roles.get("backward"), jvp=roles.get("jvp"),
                     units=units, source=text, guards=guards, filename=filename, starts=starts,
-                    shaped=top_unit.shaped)
+                    shaped=any(u.shaped for u in units))
 
 
 def _reachable(units):

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import astlib as A
-from . import runtime
+from . import callees, runtime
 from .analysis import flow
+from .analysis.shapes import ANY
 from .analysis.kinds import NUM, _index_rank, array, atom_kind, is_array
 from .errors import NoTemplateError
 from .normalize import Prim, builtin_ref, prim
@@ -220,7 +221,7 @@ class Reverser:
             return
         if t.kind in ("user", "lifted"):
             if result_active:
-                self.user_call(st, p, site)
+                self.user_call(st, p, site, in_loop)
             return
         mutation = p.result is None or isinstance(st, A.AugAssign)
         site.mutation = mutation
@@ -265,7 +266,7 @@ class Reverser:
                 hint="hint: pass it through srcgrad.stop_gradient if no gradient should flow, "
                      "or register a template that covers it with @srcgrad.adjoint")
         elide = elidable(rule, tpl, mapping, lambda o: self.kind(o) == NUM)
-        if in_loop and self.unit.shapes:
+        if (in_loop or self.unit.hot) and self.unit.shapes:
             elide |= self.same_shape(rule, tpl, mapping, p.result, elide)
         if rule.key == constructs.SETITEM and self.kind(p.args[2]) == NUM and \
                 _index_rank(self.kind(p.args[0]), p.args[1], self.kinds, self.info) == 0:
@@ -286,7 +287,7 @@ class Reverser:
         where an `unbroadcast` per iteration is worth a pattern check per call)."""
         shapes = self.unit.shapes
         want = shapes.get(result)
-        if want is None:
+        if not isinstance(want, tuple) or ANY in want:
             return set()
         more = {q for q in elementwise_params(rule, tpl) if q not in elide and A.is_name(mapping.get(q))
                 and shapes.get(mapping[q].id) == want and self.adj(mapping[q])}
@@ -302,36 +303,18 @@ class Reverser:
         A.set_anno(node, "adjoint", (var, "acc", self.kinds.get(var)))
         return node
 
-    def user_call(self, st, p, site):
+    def user_call(self, st, p, site, in_loop=False):
         """A call into another user function: its own forward/backward pair."""
         target = p.target
-        if target.kind == "lifted":
-            lifted = target.obj
-            params = A.param_names(lifted.info.tree)
-            bound = dict(zip(params, p.args))
-            for k, v in p.keywords.items():
-                bound[k] = v
-            fwd_args, fwd_kw = list(p.args), dict(p.keywords)
-            callee = lifted
-            defaults = {}
-        else:
-            import inspect
-            fn = target.obj
-            sig = inspect.signature(fn)
-            try:
-                ba = sig.bind(*p.args, **p.keywords)
-            except TypeError as exc:
-                raise self.located_error(NoTemplateError, site, f"call to `{target.label}`: {exc}") from None
-            bound = dict(ba.arguments)
-            fwd_args, fwd_kw = list(p.args), dict(p.keywords)
-            callee = fn
-            defaults = {k: v.default for k, v in sig.parameters.items() if v.default is not v.empty}
+        try:
+            callee, bound, defaults = callees.bind(p)
+        except TypeError as exc:
+            raise self.located_error(NoTemplateError, site, f"call to `{target.label}`: {exc}") from None
+        fwd_args, fwd_kw = list(p.args), dict(p.keywords)
         wrt = tuple(name for name, node in bound.items() if self.adj(node))
-        kinds = {name: self.kind(node) for name, node in bound.items()}
-        from .analysis.kinds import of_value
-        for name, value in defaults.items():
-            kinds.setdefault(name, of_value(value))
-        fwd_ref, bwd_ref = self.ctx.request(callee, wrt, kinds)
+        kinds = callees.kinds_of(bound, defaults, self.kind)
+        fwd_ref, bwd_ref = self.ctx.request(callee, wrt, kinds, pattern=A.anno(st, "callee_pattern", ()),
+                                            hot=in_loop or self.unit.hot)
         tape = self.namer.numbered("tape_")
         self.tapes += 1
         new_call = A.Call(func=fwd_ref, args=fwd_args,
@@ -568,6 +551,8 @@ class Reverser:
             A.set_anno(bwd_body[-1], "stack_setup", True)
         for m in mirrors:
             node = self.reset(m)
+            if self.namer.adjoint(m) == seed:     # the list returned: its slots start as the seed
+                node = A.assign(A.store(seed), A.call(helper("seed_list"), [A.name(m), A.name(seed)]))
             A.set_anno(node, "reset", None)
             bwd_body.append(node)
         bwd_body += _flatten_bwd(sites)

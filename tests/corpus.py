@@ -90,6 +90,13 @@ def helper_pair(a, b):
     return a * b, a + b
 
 
+def helper_rows(v, w):
+    rows = []
+    for k in range(len(v)):
+        rows.append(np.tanh(v[k] * w))
+    return rows
+
+
 def power_rec(x, n):
     if n == 0:
         return 1.0
@@ -991,6 +998,14 @@ def lst_append_stack(x):
     for k in range(3):
         rows.append(x * k + x[k])
     return np.sum(np.stack(rows) ** 2)
+
+
+@case(M(3, 4), V(4), wrt=(0, 1))
+def lst_returned_by_helper(x, w):
+    # regression: the list a helper returns starts its adjoint from the caller's gradient
+    rows = helper_rows(x, w)
+    rows = helper_rows(rows, w)
+    return np.sum(rows[0] * rows[2]) + np.sum(rows[1])
 
 
 @case(S(), S(), wrt=(0, 1))

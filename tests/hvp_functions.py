@@ -9,8 +9,8 @@ import math
 import numpy as np
 
 from srcgrad.runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at,
-                             item_grad, keep_reduced, last_grad, snapshot, sub_at, unbroadcast,
-                             zero_at)
+                             item_grad, keep_reduced, last_grad, seed_list, snapshot, sub_at,
+                             unbroadcast, zero_at)
 from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, extremum_grad, matmul_grad_x,
                                  matmul_grad_y, real_if_real, repeat_grad, reverse_cumsum,
                                  sequence_grad, split_like, sum_grad, take_grad, tile_grad,
@@ -76,6 +76,10 @@ def h_last_grad(a, b):
 
 def h_drop_last(a, b):
     return drop_last([a * a, b * b])
+
+
+def h_seed_list(a, b):
+    return seed_list([a, b], [a * b, b * b])
 
 
 def h_snapshot(a):

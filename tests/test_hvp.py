@@ -40,6 +40,7 @@ HELPER_CASES = [
     ("item_grad", hv.h_item_grad, (_a(3), _a(3)), (0, 1)),
     ("last_grad", hv.h_last_grad, (_a(3), _a(3)), (0, 1)),
     ("drop_last", hv.h_drop_last, (_a(3), _a(3)), (0, 1)),
+    ("seed_list", hv.h_seed_list, (_a(3), _a(3)), (0, 1)),
     ("snapshot", hv.h_snapshot, (_a(3),), (0,)),
     ("method:pop", hv.h_list_pop, (0.7, -1.3), (0, 1)),
     ("matmul_grad_x", hv.h_matmul_grad_x, (_a(2, 4), _a(2, 3), _a(3, 4)), (0, 2)),

@@ -63,6 +63,80 @@ class AliasInfo:
         return out
 
 
+def made_lists(stmts, params):
+    """Variables that only ever hold lists this function makes: every definition a list
+    display (`[]`, `[a, b]`), directly or through copies of such variables."""
+    defs = {}
+    for st in stmts:
+        for name in flow.defs(st):
+            defs.setdefault(name, []).append(st)
+    made = set(defs) - set(params)
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(made):
+            if not all(_makes_list(st, name, made) for st in defs[name]):
+                made.discard(name)
+                changed = True
+    return made
+
+
+def _makes_list(st, name, made):
+    p = prim(st)
+    if p is None or p.result != name or not isinstance(st, A.Assign):
+        return False
+    if p.target.kind == "copy":
+        return A.is_name(p.args[0]) and p.args[0].id in made
+    return getattr(p.target.rule, "key", None) == constructs.LIST
+
+
+def _check_foreign_appends(fn, events, full, varied, useful, info):
+    """An append carrying gradient to a list taken out of another container or a call
+    (`inner = rows[0]`, `inner.append(v)`): the container that holds it, read later,
+    would not show the item to the reverse sweep, so it is refused."""
+    made = None
+    for st, _, x, kind in events:
+        p = prim(st)
+        if kind != "container" or p is None or getattr(p.target.rule, "key", None) != "method:append":
+            continue
+        if made is None:
+            made = made_lists(flow.all_stmts(fn.body), A.param_names(fn))
+        item = p.args[1]
+        if x in made or x in A.param_names(fn) or not (isinstance(item, A.Name) and item.id in varied):
+            continue
+        if any(n in useful for n in full.members(x) - {x, item.id}):
+            origin = A.anno(st, "origin") or st
+            raise InPlaceError(
+                f"`{x}.append(...)` adds `{item.id}`, which carries gradient, to a list that came "
+                f"out of another container or a call; srcgrad cannot follow gradients through "
+                f"that change", info.filename, getattr(origin, "lineno", None),
+                getattr(origin, "col_offset", None),
+                hint=f"hint: append to a list made in this function (`{x} = []`) and put it "
+                     "into the container afterwards")
+
+
+def _check_container_change(st, varied, useful, info):
+    """`rows[i].append(v)` and the like, kept as written: a value carrying gradient put
+    into something the result reads is a change the reverse sweep cannot follow."""
+    call = st.value if isinstance(st, A.Expr) else None
+    if not (isinstance(call, A.Call) and isinstance(call.func, A.Attribute)
+            and call.func.attr in arguments.MUTATING_METHODS):
+        return
+    target = arguments.root(call.func.value)
+    if target not in useful:
+        return
+    carried = sorted({n for arg in call.args + [k.value for k in call.keywords]
+                      for n in A.names_in(arg, load_only=True) if n in varied})
+    if carried:
+        origin = A.anno(st, "origin") or st
+        raise InPlaceError(
+            f"`.{call.func.attr}(...)` puts `{carried[0]}`, which carries gradient, into `{target}` "
+            f"in place; srcgrad cannot follow gradients through that change",
+            info.filename, getattr(origin, "lineno", None), getattr(origin, "col_offset", None),
+            hint="hint: append to a list variable of its own (`row = []`, `row.append(v)`) "
+                 "and build the container from those lists afterwards")
+
+
 def analyze(fn, kinds, varied, useful, info):
     full, copies = _UnionFind(), _UnionFind()
     events = []       # (stmt, position, name, kind)
@@ -75,6 +149,7 @@ def analyze(fn, kinds, varied, useful, info):
             if A.anno(st, "mutates"):
                 events.append((st, pos, A.anno(st, "mutates"), "array"))
             elif A.anno(st, "opaque"):          # a call kept as written, for its effects
+                _check_container_change(st, varied, useful, info)
                 if nested is None:
                     nested = arguments.nested_functions(info)
                 for call in A.walk(st):
@@ -115,6 +190,7 @@ def analyze(fn, kinds, varied, useful, info):
                     full.union(p.result, n)
     if not events:
         return result
+    _check_foreign_appends(fn, events, full, varied, useful, info)
     live = flow.live_after(fn.body, set())
     for st, pos, x, kind in events:
         if isinstance(kind, tuple):             # ("argument", the called function)

@@ -14,7 +14,7 @@ import weakref
 from .. import astlib as A
 from .kinds import LIST, NUM, is_array
 
-_MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
                      "update", "setdefault", "popitem", "fill", "resize", "put", "itemset",
                      "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
 
@@ -113,11 +113,11 @@ def _read_params(obj, depth):
                     augmented.add(t.id)
                 for sub in A.walk(t):
                     if isinstance(sub, (A.Subscript, A.Attribute)) and isinstance(sub.ctx, A.Store):
-                        changed.add(_root(sub))
+                        changed.add(root(sub))
         elif isinstance(node, A.Call):
             func = node.func
-            if isinstance(func, A.Attribute) and func.attr in _MUTATING_METHODS:
-                changed.add(_root(func.value))
+            if isinstance(func, A.Attribute) and func.attr in MUTATING_METHODS:
+                changed.add(root(func.value))
             for kw in node.keywords:
                 if kw.arg == "out":
                     changed.update(n.id for n in A.walk(kw.value) if isinstance(n, A.Name))
@@ -146,7 +146,7 @@ def _through_call(obj, call, depth, changed, augmented):
                 augmented.add(a.id)
 
 
-def _root(node):
+def root(node):
     while isinstance(node, (A.Subscript, A.Attribute)):
         node = node.value
     return node.id if isinstance(node, A.Name) else None

@@ -152,7 +152,7 @@ def _index_rank(base, index, kinds, info):
     return out if out >= 0 else None
 
 
-_REDUCTIONS = {"sum", "mean", "max", "min", "amax", "amin", "prod", "var", "std", "nansum",
+REDUCTIONS = {"sum", "mean", "max", "min", "amax", "amin", "prod", "var", "std", "nansum",
                "nanmean", "ptp", "median", "average", "norm", "logsumexp"}
 
 
@@ -198,7 +198,7 @@ def result_kind(p, kinds, info):
         return NUM
     if mod == "builtins" and name == "abs":
         return _elementwise(arg_kinds)
-    if name in _REDUCTIONS and (mod.startswith("numpy") or isinstance(key, str)):
+    if name in REDUCTIONS and (mod.startswith("numpy") or isinstance(key, str)):
         axis = p.keywords.get("axis")
         if axis is None and len(p.args) > 1 and not isinstance(key, str):
             axis = p.args[1]

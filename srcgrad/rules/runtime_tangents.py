@@ -18,7 +18,7 @@ import builtins
 
 from .. import runtime
 from ..runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at, item_grad,
-                       keep_reduced, last_grad, snapshot, sub_at, unbroadcast, zero_at)
+                       keep_reduced, last_grad, seed_list, snapshot, sub_at, unbroadcast, zero_at)
 from ..runtime import ops, reductions, shapes
 from ..runtime.ops import (dot_grad_x, dot_grad_y, matmul_grad_x, matmul_grad_y, pop_tangent,
                            repeat_grad, reverse_cumsum, sequence_grad, split_like, sum_grad,
@@ -63,6 +63,11 @@ def as_grad_tangent(z, g, x):
 @forward(add_private)
 def add_private_tangent(z, a, b):
     t[z] += add_private(t[a], t[b])
+
+
+@forward(seed_list, shape=("x",))
+def seed_list_tangent(z, x, seed):
+    t[z] += seed_list(x, t[seed])
 
 
 @forward(add_at, shape=("x", "index"), updates=True)

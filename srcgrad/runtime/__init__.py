@@ -180,6 +180,15 @@ def zeros_list(x):
     return [0] * len(x)
 
 
+def seed_list(x, seed):
+    """The adjoint of an appended list that is also the function's output: the
+    caller's gradient `seed`, copied (helpers pop from it and update its items in
+    place), or one zero slot per element when the caller sends none."""
+    if _zero(seed) or seed is None:
+        return zeros_list(x)
+    return add_private(0, seed)
+
+
 # adjoint types whose `+` is the sum of two gradients, with no zero or structure to look at
 _PLAIN_SUM = (_ndarray, float, np.float64)
 
