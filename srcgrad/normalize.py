@@ -54,6 +54,11 @@ def is_atom(node):
         isinstance(node, A.Attribute) and A.anno(node, "static", False))
 
 
+def is_slice(node):
+    """A slice in an index of the normal form (`x[a:b]` is `x[slice(a, b, None)]`)."""
+    return isinstance(node, A.Call) and A.anno(node.func, "global") is slice
+
+
 def builtin_ref(name):
     """A reference to a builtin that user globals cannot shadow."""
     node = A.name(name)

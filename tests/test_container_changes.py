@@ -53,6 +53,14 @@ def own_lists_then_nested(x, v):
     return np.sum(rows[1][0] * rows[1][1]) + np.sum(rows[0][0])
 
 
+def made_by_list_and_slice(x, v):
+    made = list()
+    made.append(x * 2.0)
+    copied = made[:]
+    copied.append(v)
+    return np.sum(copied[0] * copied[1]) + np.sum(made[0])
+
+
 def _line(fn, text):
     lines, start = inspect.getsourcelines(fn)
     return start + next(i for i, line in enumerate(lines) if text in line)
@@ -71,7 +79,8 @@ def test_a_change_through_another_name_is_refused_where_it_happens(fn, text):
     assert f"test_container_changes.py:{_line(fn, text)}:" in message
 
 
-@pytest.mark.parametrize("fn", [history_never_read, own_lists_then_nested], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("fn", [history_never_read, own_lists_then_nested, made_by_list_and_slice],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_lists_of_its_own_are_differentiated(fn, seed):
     r = np.random.default_rng(seed)

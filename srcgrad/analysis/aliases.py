@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .. import astlib as A
 from ..errors import InPlaceError
-from ..normalize import prim
+from ..normalize import is_slice, prim
 from ..rules import constructs
 from . import arguments, flow
 from .kinds import DICT, LIST, NUM
@@ -91,20 +91,20 @@ def _makes_list(st, name, made):
 
 
 def _check_foreign_appends(fn, events, full, varied, useful, info):
-    """An append carrying gradient to a list taken out of another container or a call
-    (`inner = rows[0]`, `inner.append(v)`): the container that holds it, read later,
-    would not show the item to the reverse sweep, so it is refused."""
-    made = None
+    """An append carrying gradient to a list that may be an item of another container or
+    what a call returned (`inner = box[0]`, `inner.append(v)`): the container, read
+    later, would not show the item to the reverse sweep, so it is refused."""
+    taken = None
     for st, _, x, kind in events:
         p = prim(st)
         if kind != "container" or p is None or getattr(p.target.rule, "key", None) != "method:append":
             continue
-        if made is None:
-            made = made_lists(flow.all_stmts(fn.body), A.param_names(fn))
         item = p.args[1]
-        if x in made or x in A.param_names(fn) or not (isinstance(item, A.Name) and item.id in varied):
+        if not (isinstance(item, A.Name) and item.id in varied):
             continue
-        if any(n in useful for n in full.members(x) - {x, item.id}):
+        if taken is None:
+            taken = _taken_lists(flow.all_stmts(fn.body))
+        if x in taken and any(n in useful for n in full.members(x) - {x, item.id}):
             origin = A.anno(st, "origin") or st
             raise InPlaceError(
                 f"`{x}.append(...)` adds `{item.id}`, which carries gradient, to a list that came "
@@ -113,6 +113,33 @@ def _check_foreign_appends(fn, events, full, varied, useful, info):
                 getattr(origin, "col_offset", None),
                 hint=f"hint: append to a list made in this function (`{x} = []`) and put it "
                      "into the container afterwards")
+
+
+def _taken_lists(stmts):
+    """Variables that may hold an object another one holds too: an item taken out of a
+    container by index (`box[0]`, not a slice, which copies) or what a call of a user
+    function returned, directly or through copies."""
+    taken, copies = set(), []
+    for st in stmts:
+        p = prim(st)
+        if p is None or p.result is None:
+            continue
+        t = p.target
+        if t.kind == "copy":
+            if A.is_name(p.args[0]):
+                copies.append((p.result, p.args[0].id))
+        elif t.kind in ("user", "lifted", "unknown"):
+            taken.add(p.result)
+        elif getattr(t.rule, "key", None) == constructs.GETITEM and not is_slice(p.args[1]):
+            taken.add(p.result)
+    changed = True
+    while changed:
+        changed = False
+        for dst, src in copies:
+            if src in taken and dst not in taken:
+                taken.add(dst)
+                changed = True
+    return taken
 
 
 def _check_container_change(st, varied, useful, info):

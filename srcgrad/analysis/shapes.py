@@ -26,7 +26,7 @@ import operator
 from dataclasses import dataclass
 
 from .. import astlib as A
-from ..normalize import prim
+from ..normalize import is_slice, prim
 from ..rules import constructs
 from ..runtime import seed_like as _seed_like
 from . import aliases, arguments, flow
@@ -377,7 +377,7 @@ def _getitem(p, state, base):
                 return None, none
             out.append(base[axis])
             axis += 1
-        elif _is_slice(part) and axis < len(base):
+        elif is_slice(part) and axis < len(base):
             out.append(ANY)                                # computed bounds: some extent
             axis += 1
         elif _int_index(part, state) and axis < len(base):
@@ -389,7 +389,7 @@ def _getitem(p, state, base):
 
 def _item(index, base, state):
     """Shape of `lst[i]` / `tup[i]` (Items or Parts `base`)."""
-    if _is_slice(index):
+    if is_slice(index):
         return base if isinstance(base, Items) else None
     if not _int_index(index, state):
         return None
@@ -409,12 +409,8 @@ def _int_index(node, state):
     return isinstance(node, A.Name) and node.id in state.ints
 
 
-def _is_slice(node):
-    return isinstance(node, A.Call) and A.anno(node.func, "global") is slice
-
-
 def _full_slice(node):
-    return _is_slice(node) and all(A.is_const(a) and a.value is None for a in node.args)
+    return is_slice(node) and all(A.is_const(a) and a.value is None for a in node.args)
 
 
 def _matmul(a, b):
