@@ -63,6 +63,13 @@ class AliasInfo:
         return out
 
 
+def _refused(st, info, message, hint):
+    """The InPlaceError for statement `st`, located at the user's line it came from."""
+    origin = A.anno(st, "origin") or st
+    return InPlaceError(message, info.filename, getattr(origin, "lineno", None),
+                        getattr(origin, "col_offset", None), hint=hint)
+
+
 def made_lists(stmts, params):
     """Variables that only ever hold lists this function makes: every definition a list
     display (`[]`, `[a, b]`), directly or through copies of such variables."""
@@ -105,14 +112,12 @@ def _check_foreign_appends(fn, events, full, varied, useful, info):
         if taken is None:
             taken = _taken_lists(flow.all_stmts(fn.body))
         if x in taken and any(n in useful for n in full.members(x) - {x, item.id}):
-            origin = A.anno(st, "origin") or st
-            raise InPlaceError(
-                f"`{x}.append(...)` adds `{item.id}`, which carries gradient, to a list that came "
-                f"out of another container or a call; srcgrad cannot follow gradients through "
-                f"that change", info.filename, getattr(origin, "lineno", None),
-                getattr(origin, "col_offset", None),
-                hint=f"hint: append to a list made in this function (`{x} = []`) and put it "
-                     "into the container afterwards")
+            raise _refused(
+                st, info, f"`{x}.append(...)` adds `{item.id}`, which carries gradient, to a list "
+                "that came out of another container or a call; srcgrad cannot follow gradients "
+                "through that change",
+                f"hint: append to a list made in this function (`{x} = []`) and put it "
+                "into the container afterwards")
 
 
 def _taken_lists(stmts):
@@ -155,13 +160,11 @@ def _check_container_change(st, varied, useful, info):
     carried = sorted({n for arg in call.args + [k.value for k in call.keywords]
                       for n in A.names_in(arg, load_only=True) if n in varied})
     if carried:
-        origin = A.anno(st, "origin") or st
-        raise InPlaceError(
-            f"`.{call.func.attr}(...)` puts `{carried[0]}`, which carries gradient, into `{target}` "
-            f"in place; srcgrad cannot follow gradients through that change",
-            info.filename, getattr(origin, "lineno", None), getattr(origin, "col_offset", None),
-            hint="hint: append to a list variable of its own (`row = []`, `row.append(v)`) "
-                 "and build the container from those lists afterwards")
+        raise _refused(
+            st, info, f"`.{call.func.attr}(...)` puts `{carried[0]}`, which carries gradient, into "
+            f"`{target}` in place; srcgrad cannot follow gradients through that change",
+            "hint: append to a list variable of its own (`row = []`, `row.append(v)`) "
+            "and build the container from those lists afterwards")
 
 
 def analyze(fn, kinds, varied, useful, info):
@@ -231,13 +234,12 @@ def analyze(fn, kinds, varied, useful, info):
         after = live.get(id(st), set())
         for y in sorted(group - {x}):
             if y in after and y in useful and (x in varied or y in varied):
-                origin = A.anno(st, "origin") or st
-                raise InPlaceError(
-                    f"this in-place update of `{x}` also changes `{y}`, which shares its memory "
-                    f"and is used afterwards; srcgrad cannot follow gradients through that change",
-                    info.filename, getattr(origin, "lineno", None), getattr(origin, "col_offset", None),
-                    hint=f"hint: make `{y}` a copy where it is created (e.g. `{y} = ....copy()`), "
-                         "or build a new array instead of updating in place")
+                raise _refused(
+                    st, info, f"this in-place update of `{x}` also changes `{y}`, which shares its "
+                    "memory and is used afterwards; srcgrad cannot follow gradients through that "
+                    "change",
+                    f"hint: make `{y}` a copy where it is created (e.g. `{y} = ....copy()`), "
+                    "or build a new array instead of updating in place")
     return result
 
 
@@ -247,10 +249,8 @@ def _check_argument_change(st, x, label, copies, after, useful, varied, info):
     seen_after = sorted(n for n in copies | {x} if n in after and n in useful)
     involved = {n.id for n in A.walk(st) if isinstance(n, A.Name)}
     if seen_after and involved & varied:
-        origin = A.anno(st, "origin") or st
-        raise InPlaceError(
-            f"`{label}` changes `{x}` in place, and `{seen_after[0]}` is used afterwards; srcgrad "
-            "cannot follow gradients through in-place changes made inside a called function",
-            info.filename, getattr(origin, "lineno", None),
-            getattr(origin, "col_offset", None),
-            hint=f"hint: return the new value from `{label}` and assign it here")
+        raise _refused(
+            st, info, f"`{label}` changes `{x}` in place, and `{seen_after[0]}` is used "
+            "afterwards; srcgrad cannot follow gradients through in-place changes made inside "
+            "a called function",
+            f"hint: return the new value from `{label}` and assign it here")

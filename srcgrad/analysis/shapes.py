@@ -260,6 +260,13 @@ def join(a, b):
     return None
 
 
+def _join_all(shapes):
+    out = BOTTOM
+    for s in shapes:
+        out = join(out, s)
+    return out
+
+
 def broadcast(shapes):
     """The broadcast of shapes given as class tuples, or None when it cannot be told."""
     if not shapes or not all(isinstance(s, tuple) for s in shapes):
@@ -329,10 +336,7 @@ def _result(p, state):
     if key in (constructs.LIST, constructs.TUPLE):
         if key == constructs.TUPLE:
             return _nested(Parts(tuple(args))), none
-        item = BOTTOM                      # `[]`: the appends tell
-        for a in args:
-            item = join(item, a)
-        return _nested(Items(item)), none
+        return _nested(Items(_join_all(args))), none     # `[]`: BOTTOM, the appends tell
     if not all(a is None or isinstance(a, tuple) for a in args):
         return None, none
     if key == "attribute:shape":
@@ -397,9 +401,7 @@ def _item(index, base, state):
         return base.of
     if A.is_const(index):
         return base.of[index.value] if -len(base.of) <= index.value < len(base.of) else None
-    out = BOTTOM                           # a computed index: any of the parts
-    for part in base.of:
-        out = join(out, part)
+    out = _join_all(base.of)               # a computed index: any of the parts
     return None if out is BOTTOM else out
 
 
