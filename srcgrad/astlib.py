@@ -169,6 +169,10 @@ CMPOPS = {
     gast.Gt: ">", gast.GtE: ">=", gast.Is: "is", gast.IsNot: "is not",
     gast.In: "in", gast.NotIn: "not in",
 }
+# methods that change the object they are called on (lists, dicts, arrays)
+MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
+                    "update", "setdefault", "popitem", "fill", "resize", "put", "itemset",
+                    "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
 _BINOP_CLASSES = {v: k for k, v in BINOPS.items()}
 _UNARY_CLASSES = {v: k for k, v in UNARYOPS.items()}
 _CMP_CLASSES = {v: k for k, v in CMPOPS.items()}

@@ -75,6 +75,10 @@ def normalize(info, namer, lifted, guards):
     return fn
 
 
+# list methods with a derivative rule, called for their effect: their argument counts
+_LIST_CHANGES = {"append": 1, "extend": 1, "insert": 2}
+
+
 class _Normalizer:
     def __init__(self, info, namer, lifted, guards):
         self.info = info
@@ -82,6 +86,11 @@ class _Normalizer:
         self.lifted = lifted
         self.guards = guards
         self.locals = set(assigned_names(info.tree))
+        self.resized = {n.func.value.id for n in A.walk(info.tree) if isinstance(n, A.Call)
+                        and isinstance(n.func, A.Attribute) and A.is_name(n.func.value)
+                        and n.func.attr in A.MUTATING_METHODS}
+        self.resized |= {n.target.id for n in A.walk(info.tree)
+                         if isinstance(n, A.AugAssign) and A.is_name(n.target)}
         self.out = None
         self.origin = None
 
@@ -138,14 +147,18 @@ class _Normalizer:
                 and not P.is_static_path(self.info, v.func, self.locals):
             recv = v.func.value
             if isinstance(recv, A.Name) and recv.id in self.locals:
-                target = P.method_target(v.func.attr)
-                if target.kind == "rule" and v.func.attr == "append":
-                    item = self.atom(v.args[0]) if len(v.args) == 1 and not v.keywords else None
-                    if item is None:
-                        raise self.error(v, "list.append takes exactly one argument")
-                    call = A.call(A.attr(A.name(recv.id), "append"), [item])
-                    st = self.emit(A.expr_stmt(call))
-                    A.set_anno(st, "prim", Prim(target, [A.name(recv.id), item]))
+                attr = v.func.attr
+                target = P.method_target(attr)
+                if target.kind == "rule" and attr in _LIST_CHANGES:
+                    if len(v.args) != _LIST_CHANGES[attr] or v.keywords:
+                        raise self.error(v, f"list.{attr} takes exactly {_LIST_CHANGES[attr]} "
+                                            "positional argument(s)")
+                    args = list(v.args)
+                    if attr == "extend" and not isinstance(args[0], (A.List, A.Tuple)):
+                        args[0] = A.call(builtin_ref("list"), [args[0]])    # any iterable, once
+                    args = [self.atom(a) for a in args]
+                    st = self.emit(A.expr_stmt(A.call(A.attr(A.name(recv.id), attr), args)))
+                    A.set_anno(st, "prim", Prim(target, [A.name(recv.id)] + args))
                     return
                 # another method called for its effect, e.g. x.sort(): opaque, but it may mutate
                 st = self.emit(A.copy_node(node))
@@ -441,7 +454,10 @@ class _Normalizer:
                 return
             tmp = self.temp()
             getattr(self, "lower_" + type(expr).__name__)(expr, tmp)
-            self.emit_copy(target, A.name(tmp))
+            if target in self.resized:   # a list of its own: `target.append` must not reach `tmp`
+                self.assign_to(A.store(target), A.call(builtin_ref("list"), [A.name(tmp)]))
+            else:
+                self.emit_copy(target, A.name(tmp))
             return
         method = getattr(self, "expr_" + type(expr).__name__, None)
         if method is None:

@@ -1008,6 +1008,90 @@ def lst_returned_by_helper(x, w):
     return np.sum(rows[0] * rows[2]) + np.sum(rows[1])
 
 
+@case(V(3), V(3), wrt=(0, 1))
+def lst_comprehension_then_append(x, v):
+    # regression: the comprehension's list and the name it is bound to must be one list
+    lst = [x * k for k in range(1, 3)]
+    lst.append(v)
+    return np.sum(lst[0] * lst[2]) + np.sum(lst[1] ** 2)
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_comprehension_of_itself_then_append(x, v):
+    lst = [x, v]
+    lst = [e * 2.0 for e in lst]
+    lst.append(v * x)
+    total = 0.0
+    for e in lst:
+        total = total + np.sum(e * e)
+    return total
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_comprehension_then_iadd(x, v):
+    lst = [x * k for k in range(1, 3)]
+    lst += [v * x]
+    return np.sum(lst[0] * lst[2]) + np.sum(lst[1] ** 2)
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_join(x, v):
+    a = [x, x * 2.0]
+    b = a + [v]
+    return np.sum(b[0] * b[2]) + np.sum(b[1] * v)
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_join_tuples(x, v):
+    t = (x,) + (v, x * v)
+    return np.sum(t[0] * t[1]) + np.sum(t[2])
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_repeat(x, v):
+    a = [x, v] * 2
+    b = 2 * [x * v]
+    return np.sum(a[0] * a[3]) + np.sum(a[2] ** 2) + np.sum(b[1] * x)
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_iadd_and_imul(x, v):
+    a = [x]
+    a += [v, x * v]
+    a *= 2
+    t = (x,)
+    t += (v * 2.0,)
+    return np.sum(a[0] * a[4]) + np.sum(a[5] * a[1]) + np.sum(t[0] * t[1])
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_extend(x, v):
+    rows = [x]
+    rows.extend([v, x * v])
+    more = [v ** 2]
+    rows.extend(more)
+    total = 0.0
+    for i, r in enumerate(rows):
+        total = total + (i + 1.0) * np.sum(r * x)
+    return total
+
+
+@case(M(2, 3), V(3), wrt=(0, 1))
+def lst_extend_by_rows(m, v):
+    rows = [v]
+    rows.extend(m * v)        # an array extends a list by its rows
+    return np.sum(rows[0] * rows[2]) + np.sum(rows[1] ** 2)
+
+
+@case(V(3), V(3), wrt=(0, 1))
+def lst_insert(x, v):
+    lst = [x, x * 2.0]
+    lst.insert(0, v)           # at the front
+    lst.insert(-1, v * x)      # before the last
+    lst.insert(10, x ** 2)     # past the end: appended
+    return np.sum(lst[0] * lst[1]) + np.sum(lst[2] * lst[3]) + np.sum(lst[4] * v)
+
+
 @case(S(), S(), wrt=(0, 1))
 def lst_tuples(x, y):
     t = (x, y, x * y)

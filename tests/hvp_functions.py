@@ -16,6 +16,8 @@ from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, extremum_gra
                                  sequence_grad, split_like, sum_grad, take_grad, tile_grad,
                                  trace_grad, transpose_method_grad, unstack)
 from srcgrad.runtime.reductions import scatter_flat
+from srcgrad.runtime.sequences import (drop_inserted, drop_lasts, fold_grad, head_grad,
+                                       inserted_grad, last_grads, tail_grad)
 from srcgrad.runtime.shapes import (join_grad, restack, sort_grad, take_along_axis_grad,
                                     unconcatenate, unsplit)
 
@@ -80,6 +82,34 @@ def h_drop_last(a, b):
 
 def h_seed_list(a, b):
     return seed_list([a, b], [a * b, b * b])
+
+
+def h_head_grad(a, b):
+    return head_grad([a * a, b * b, a * b], [0, 0])
+
+
+def h_tail_grad(a, b):
+    return tail_grad([a * a, b * b, a * b], [0])
+
+
+def h_fold_grad(a, b):
+    return fold_grad([a * a, b * b, a * b, b], [0, 0])
+
+
+def h_last_grads(a, b):
+    return last_grads([a * a, b * b, a * b], [0, 0])
+
+
+def h_drop_lasts(a, b):
+    return drop_lasts([a * a, b * b, a * b], [0])
+
+
+def h_inserted_grad(a, b):
+    return inserted_grad([a * a, b * b, a * b], -1)
+
+
+def h_drop_inserted(a, b):
+    return drop_inserted([a * a, b * b, a * b], 1)
 
 
 def h_snapshot(a):

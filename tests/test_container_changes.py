@@ -2,6 +2,8 @@
 result reads: a located InPlaceError, never a gradient that silently misses it."""
 
 import inspect
+import os
+import tempfile
 
 import numpy as np
 import pytest
@@ -85,3 +87,85 @@ def test_a_change_through_another_name_is_refused_where_it_happens(fn, text):
 def test_lists_of_its_own_are_differentiated(fn, seed):
     r = np.random.default_rng(seed)
     assert_matches_differences(fn, [r.normal(size=3), r.normal(size=1)])
+
+
+# --- methods with no derivative that change a value in place ----------------------------------
+
+def sorted_in_place(x, v):
+    y = x * 2.0
+    y.sort()
+    return np.sum(y * v)
+
+
+def filled(x, v):
+    y = x * v
+    y.fill(1.0)
+    return np.sum(y * x)
+
+
+def reversed_list(x, v):
+    items = [x, x * v]
+    items.reverse()
+    return np.sum(items[0] * 2.0 + items[1])
+
+
+def updated_dict(x, v):
+    d = {"a": x}
+    d.update({"b": v * x})
+    return np.sum(d["a"] * d["b"])
+
+
+def cleared_list(x, v):
+    items = [x, v]
+    items.clear()
+    items.append(x * v)
+    return np.sum(items[0])
+
+
+def sorted_index(x, v):
+    idx = [2, 0, 1]
+    idx.sort()                      # no gradient passes through it
+    return np.sum(x[idx] * v)
+
+
+@pytest.mark.parametrize("fn, text", [
+    (sorted_in_place, "y.sort()"),
+    (filled, "y.fill(1.0)"),
+    (reversed_list, "items.reverse()"),
+    (updated_dict, "d.update("),
+    (cleared_list, "items.clear()"),
+], ids=lambda v: getattr(v, "__name__", "")[:24])
+def test_a_method_without_derivative_that_changes_a_value_is_refused(fn, text):
+    with pytest.raises(srcgrad.InPlaceError) as err:
+        srcgrad.grad(fn, wrt=(0, 1))(np.array([0.5, 1.5, -0.7]), np.array([0.3, 0.2, 0.9]))
+    message = str(err.value)
+    assert "no derivative for" in message and "carries gradient" in message
+    assert f"test_container_changes.py:{_line(fn, text)}:" in message
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_changed_index_list_is_no_alias_of_what_it_indexes(seed):
+    r = np.random.default_rng(seed)
+    assert_matches_differences(sorted_index, [r.normal(size=3), r.normal(size=3)])
+
+
+def test_a_list_gradient_never_meets_broadcasting_arithmetic():
+    from srcgrad.runtime import SequenceGradientError, unbroadcast
+    with pytest.raises(SequenceGradientError, match="list or tuple"):
+        unbroadcast([np.ones(3), np.ones(3)], [np.ones(3)])
+    with pytest.raises(SequenceGradientError):
+        unbroadcast([1.0], 2.0)
+    g = [np.ones(3), 0]
+    assert unbroadcast(g, (np.zeros(3), 1.0)) is g       # the same structure passes
+
+
+@pytest.mark.parametrize("call", ["items.insert(v)", "items.extend()", "items.append(v, v)"])
+def test_list_changes_with_the_wrong_arguments_are_located_errors(call):
+    ns = {}
+    src = f"import numpy as np\ndef bad(x, v):\n    items = [x]\n    {call}\n    return np.sum(items[0])\n"
+    path = os.path.join(tempfile.mkdtemp(), "bad_call.py")
+    with open(path, "w") as f:
+        f.write(src)
+    exec(compile(src, path, "exec"), ns)
+    with pytest.raises(srcgrad.UnsupportedSyntaxError, match=r"bad_call.py:4:5: list\.\w+ takes exactly"):
+        srcgrad.grad(ns["bad"], wrt=(0, 1))(np.ones(3), np.ones(3))

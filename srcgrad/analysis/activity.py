@@ -44,7 +44,7 @@ def _edges(st):
             return [(_atom_names([v]) + _atom_names([x]), _atom_names([x]))]
         elif key == constructs.DICT:
             srcs = _atom_names(p.args[1:])
-        elif isinstance(key, str) and key == "method:append":
+        elif key in constructs.LIST_CHANGES:
             return [(_atom_names(p.args), _atom_names(p.args[:1]))]
         elif isinstance(key, str) and key.startswith("inplace:"):
             return [(_atom_names(p.args), _atom_names(p.args[:1]))]

@@ -8,7 +8,8 @@ shares its memory.  After `analyze(...)`:
 * `array_mutated` / `container_mutated` hold the names that may see an
   in-place change, with the program points of those changes, so the reverse
   pass can snapshot a value read before a later change;
-* `appended` holds lists grown by `append` (their adjoints mirror their length);
+* `appended` holds lists grown by `append`, `extend` or `insert` (their adjoints mirror
+  their length);
 * an in-place change that another *live* name would observe, where gradient
   matters, raises InPlaceError naming both: srcgrad cannot follow gradients
   through such a change and says so instead of returning a wrong answer.
@@ -21,7 +22,7 @@ from ..errors import InPlaceError
 from ..normalize import is_slice, prim
 from ..rules import constructs
 from . import arguments, flow
-from .kinds import DICT, LIST, NUM
+from .kinds import DICT, LIST, NUM, TUPLE
 
 
 class _UnionFind:
@@ -104,9 +105,10 @@ def _check_foreign_appends(fn, events, full, varied, useful, info):
     taken = None
     for st, _, x, kind in events:
         p = prim(st)
-        if kind != "container" or p is None or getattr(p.target.rule, "key", None) != "method:append":
+        if kind != "container" or p is None \
+                or getattr(p.target.rule, "key", None) not in constructs.LIST_CHANGES:
             continue
-        item = p.args[1]
+        item = p.args[-1]
         if not (isinstance(item, A.Name) and item.id in varied):
             continue
         if taken is None:
@@ -152,7 +154,7 @@ def _check_container_change(st, varied, useful, info):
     into something the result reads is a change the reverse sweep cannot follow."""
     call = st.value if isinstance(st, A.Expr) else None
     if not (isinstance(call, A.Call) and isinstance(call.func, A.Attribute)
-            and call.func.attr in arguments.MUTATING_METHODS):
+            and call.func.attr in A.MUTATING_METHODS):
         return
     target = arguments.root(call.func.value)
     if target not in useful:
@@ -167,6 +169,21 @@ def _check_container_change(st, varied, useful, info):
             "and build the container from those lists afterwards")
 
 
+def _check_kept_method(st, varied, useful, info):
+    """`y.sort()`, `lst.insert(0, v)`, `d.update(e)`, kept as written: a method with no
+    derivative that changes a value the result reads, where gradient flows through it."""
+    x, call = A.anno(st, "mutates"), st.value
+    carried = sorted({n for arg in call.args + [k.value for k in call.keywords]
+                      for n in A.names_in(arg, load_only=True) if n in varied})
+    if x in useful and (x in varied or carried):
+        what = f"`{x}`, which carries gradient," if x in varied else \
+            f"`{carried[0]}`, which carries gradient, into `{x}`"
+        raise _refused(
+            st, info, f"`{x}.{call.func.attr}(...)` changes {what} in place, and srcgrad has "
+            f"no derivative for `.{call.func.attr}`",
+            f"hint: build a new value instead (e.g. `{x} = np.sort({x})`, or a new list)")
+
+
 def analyze(fn, kinds, varied, useful, info):
     full, copies = _UnionFind(), _UnionFind()
     events = []       # (stmt, position, name, kind)
@@ -177,6 +194,7 @@ def analyze(fn, kinds, varied, useful, info):
         pos = (path, loops)
         if p is None:
             if A.anno(st, "mutates"):
+                _check_kept_method(st, varied, useful, info)
                 events.append((st, pos, A.anno(st, "mutates"), "array"))
             elif A.anno(st, "opaque"):          # a call kept as written, for its effects
                 _check_container_change(st, varied, useful, info)
@@ -203,18 +221,22 @@ def analyze(fn, kinds, varied, useful, info):
             if x:
                 kind = "container" if kinds.get(x) in (LIST, DICT) else "array"
                 events.append((st, pos, x, kind))
-        elif key == "method:append":
+        elif key in constructs.LIST_CHANGES:
             if isinstance(p.args[0], A.Name):
                 events.append((st, pos, p.args[0].id, "container"))
                 result.appended.add(p.args[0].id)
                 for n in names[1:]:
                     full.union(p.args[0].id, n)
         elif isinstance(key, str) and key.startswith("inplace:"):
-            if kinds.get(names[0]) != NUM:
-                events.append((st, pos, names[0], "array"))
+            kind = kinds.get(names[0])
+            if kind != NUM:         # a tuple is rebound, but the reverse sweep needs its length
+                kind = {LIST: "container", TUPLE: "rebound"}.get(kind, "array")
+                events.append((st, pos, names[0], kind))
         elif p.result and (t.kind in ("user", "lifted", "unknown")
                            or (t.rule is not None and t.rule.aliases)
                            or key in (constructs.TUPLE, constructs.LIST, constructs.DICT)):
+            if key == constructs.GETITEM:       # a view of the base, never of the index
+                names = names[:1] if isinstance(p.args[0], A.Name) else []
             for n in names:
                 if kinds.get(n) != NUM:
                     full.union(p.result, n)
@@ -228,7 +250,10 @@ def analyze(fn, kinds, varied, useful, info):
                                    useful, varied, info)
             result.mutations.append((pos, copies.members(x) | {x}))
             continue
-        group = full.members(x) if kind == "array" else copies.members(x)
+        if kind == "rebound":           # `t += (v,)` makes a new tuple: no other name sees it
+            group = set()
+        else:
+            group = (full if kind == "array" else copies).members(x)
         group = {n for n in group if kinds.get(n) != NUM}
         result.mutations.append((pos, group | {x}))
         after = live.get(id(st), set())

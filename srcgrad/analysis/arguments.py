@@ -14,10 +14,6 @@ import weakref
 from .. import astlib as A
 from .kinds import LIST, NUM, is_array
 
-MUTATING_METHODS = {"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse",
-                     "update", "setdefault", "popitem", "fill", "resize", "put", "itemset",
-                     "__setitem__", "__iadd__", "__isub__", "__imul__", "__itruediv__"}
-
 _params_cache = weakref.WeakKeyDictionary()     # function -> (its code, changed, augmented, tree)
 
 
@@ -116,7 +112,7 @@ def _read_params(obj, depth):
                         changed.add(root(sub))
         elif isinstance(node, A.Call):
             func = node.func
-            if isinstance(func, A.Attribute) and func.attr in MUTATING_METHODS:
+            if isinstance(func, A.Attribute) and func.attr in A.MUTATING_METHODS:
                 changed.add(root(func.value))
             for kw in node.keywords:
                 if kw.arg == "out":

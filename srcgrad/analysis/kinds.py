@@ -21,6 +21,7 @@ a wrong gradient, so anything unsure is `numeric` or `unknown`.
 """
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -190,10 +191,14 @@ def result_kind(p, kinds, info):
     if key == constructs.DICT:
         return DICT
     mod, name = key_names(key)
+    if key in _SEQUENCE_OPS and (LIST in arg_kinds or TUPLE in arg_kinds):
+        return LIST if LIST in arg_kinds else TUPLE     # joined or repeated, not broadcast
     if is_matmul(mod, name):
         return _matmul(*arg_kinds[:2]) if len(arg_kinds) >= 2 else UNKNOWN
     if broadcasts(rule, mod):
         return _elementwise(arg_kinds)
+    if mod == "builtins" and name in ("list", "tuple"):
+        return LIST if name == "list" else TUPLE
     if mod == "math" or (mod == "builtins" and name in ("float", "len", "int", "round")):
         return NUM
     if mod == "builtins" and name == "abs":
@@ -251,6 +256,9 @@ def result_kind(p, kinds, info):
     if mod.startswith("numpy") or type(key).__name__ == "ufunc":
         return NUMERIC
     return UNKNOWN
+
+
+_SEQUENCE_OPS = {"inplace:+", "inplace:*", operator.add, operator.mul}
 
 
 def key_names(key):
@@ -371,6 +379,9 @@ def _stmt_kinds(st, kinds, info, lists=()):
             return [(p.result, LIST)] + items
     if p is not None and p.result is not None:
         if isinstance(st, A.AugAssign):
-            return [(p.result, _elementwise([atom_kind(a, kinds, info) for a in p.args]))]
+            arg_kinds = [atom_kind(a, kinds, info) for a in p.args]
+            if arg_kinds[0] in (LIST, TUPLE):
+                return [(p.result, arg_kinds[0])]       # `lst += items` extends, `*=` repeats
+            return [(p.result, _elementwise(arg_kinds))]
         return [(p.result, result_kind(p, kinds, info))]
     return [(n, UNKNOWN) for n in flow.defs(st)]

@@ -174,7 +174,7 @@ def _may_change_list(st, owned, kinds, calls):
     names = [a.id for a in list(p.args) + list(p.keywords.values()) if isinstance(a, A.Name)]
     if key == "method:append":
         return names[0] not in owned
-    if key == constructs.SETITEM or isinstance(st, A.AugAssign):
+    if key == constructs.SETITEM or isinstance(st, A.AugAssign) or getattr(t.rule, "inplace", False):
         return not plain(names[0]) if names else False
     if t.kind in ("user", "lifted"):
         if any(not plain(n) for n in arguments.changed_arguments(t.obj, p.args, p.keywords, kinds)):

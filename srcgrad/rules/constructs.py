@@ -1,12 +1,17 @@
-"""Language constructs: subscripts, containers, in-place updates, lists built by append.
+"""Language constructs: subscripts, containers, in-place updates, lists grown and joined.
 
 Construct keys are strings; the normalizer gives each such statement the key
 of its construct (a subscript read is a call of "getitem", and so on).
 """
 
+import operator
+
 from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
-from .registry import d, first_array, forward, method, reverse, t, unrolled
+from .registry import d, first_array, forward, method, reverse, sequence_at, t, unrolled
 from ..runtime.ops import append_tangent, fit_update, item_tangent, set_at
+from ..runtime.sequences import (concat_tangent, drop_inserted, drop_lasts, extend_tangent,
+                                 fold_grad, head_grad, insert_tangent, inserted_grad, last_grads,
+                                 repeat_tangent, tail_grad)
 
 
 GETITEM = "getitem"
@@ -14,6 +19,7 @@ SETITEM = "setitem"
 TUPLE = "tuple"
 LIST = "list"
 DICT = "dict"
+LIST_CHANGES = ("method:append", "method:extend", "method:insert")   # rule keys that grow a list
 
 
 @reverse(GETITEM, aliases=True, name="x[index]")
@@ -43,6 +49,18 @@ def build_dict(z, keys, *values):
 def append(z, self, item):
     d[item] += last_grad(d[self])
     d[self] = drop_last(d[self])
+
+
+@reverse(method("extend"), name="list.extend", inplace=True)
+def extend(z, self, items):
+    d[items] += last_grads(d[self], items)
+    d[self] = drop_lasts(d[self], items)
+
+
+@reverse(method("insert"), name="list.insert", inplace=True, shape=("index",))
+def insert(z, self, index, item):
+    d[item] += inserted_grad(d[self], index)
+    d[self] = drop_inserted(d[self], index)
 
 
 # In-place arithmetic (x += y ...).  `x` is the value before the update.  On an
@@ -82,6 +100,34 @@ def idiv(z, x, y):
     d[x] = unbroadcast(d[x] / y, x)
 
 
+# `+` and `*` on lists and tuples join and repeat them; `lst += items` extends lst.
+@reverse(operator.add, when=sequence_at(0, 1), notes="`+` on lists and tuples joins them")
+def concat(z, x, y):
+    d[x] += head_grad(d[z], x)
+    d[y] += tail_grad(d[z], x)
+
+
+@reverse(operator.mul, when=sequence_at(0), notes="`*` on a list or tuple repeats it")
+def repeat(z, x, n):
+    d[x] += fold_grad(d[z], x)
+
+
+@reverse(operator.mul, when=sequence_at(1))
+def repeat_right(z, n, x):
+    d[x] += fold_grad(d[z], x)
+
+
+@reverse("inplace:+", when=sequence_at(0), notes="on a list or tuple, `+=` extends it")
+def iconcat(z, x, y):
+    d[y] += tail_grad(d[x], x)
+    d[x] = head_grad(d[x], x)
+
+
+@reverse("inplace:*", when=sequence_at(0), notes="on a list or tuple, `*=` repeats it")
+def irepeat(z, x, n):
+    d[x] = fold_grad(d[x], x)
+
+
 # --- forward mode ---------------------------------------------------------------------
 
 @forward(GETITEM, shape=("index",))
@@ -107,6 +153,41 @@ def build_dict_tangent(z, keys, *values):
 @forward(method("append"))
 def append_tangent_rule(z, self, item):
     t[self] = append_tangent(t[self], t[item])
+
+
+@forward(method("extend"))
+def extend_tangent_rule(z, self, items):
+    t[self] = extend_tangent(t[self], self, t[items], items)
+
+
+@forward(method("insert"), shape=("index",))
+def insert_tangent_rule(z, self, index, item):
+    t[self] = insert_tangent(t[self], self, index, t[item])
+
+
+@forward(operator.add, when=sequence_at(0, 1))
+def concat_tangent_rule(z, x, y):
+    t[z] += concat_tangent(t[x], x, t[y], y)
+
+
+@forward(operator.mul, when=sequence_at(0))
+def repeat_tangent_rule(z, x, n):
+    t[z] += repeat_tangent(t[x], x, n)
+
+
+@forward(operator.mul, when=sequence_at(1))
+def repeat_right_tangent_rule(z, n, x):
+    t[z] += repeat_tangent(t[x], x, n)
+
+
+@forward("inplace:+", when=sequence_at(0))
+def iconcat_tangent(z, x, y):
+    t[x] = concat_tangent(t[x], x, t[y], y)
+
+
+@forward("inplace:*", when=sequence_at(0))
+def irepeat_tangent(z, x, n):
+    t[x] = repeat_tangent(t[x], x, n)
 
 
 # The updated x has the broadcast shape of x and y (x's own when x is an array).

@@ -185,6 +185,15 @@ def first_array(kinds):
     return bool(kinds) and kinds[0].startswith("array")
 
 
+def sequence_at(*positions):
+    """Variant predicate: an argument at one of `positions` is a list or a tuple (`+` joins,
+    `*` repeats)."""
+    def predicate(kinds):
+        return any(i < len(kinds) and kinds[i] in ("list", "tuple") for i in positions)
+    predicate.__name__ = "sequence_at" + "".join(map(str, positions))
+    return predicate
+
+
 def ranks(*ns):
     """Variant predicate: the leading arguments are arrays of exactly these ranks."""
     want = tuple(f"array:{n}" if n else "num" for n in ns)

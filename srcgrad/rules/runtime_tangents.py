@@ -19,7 +19,7 @@ import builtins
 from .. import runtime
 from ..runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at, item_grad,
                        keep_reduced, last_grad, seed_list, snapshot, sub_at, unbroadcast, zero_at)
-from ..runtime import ops, reductions, shapes
+from ..runtime import ops, reductions, sequences, shapes
 from ..runtime.ops import (dot_grad_x, dot_grad_y, matmul_grad_x, matmul_grad_y, pop_tangent,
                            repeat_grad, reverse_cumsum, sequence_grad, split_like, sum_grad,
                            take_grad, tile_grad, trace_grad, transpose_method_grad, unstack)
@@ -103,6 +103,41 @@ def last_grad_tangent(z, acc):
 @forward(drop_last, updates=True)
 def drop_last_tangent(z, acc):
     t[z] += drop_last(t[acc])
+
+
+@forward(sequences.head_grad, shape=("x",))
+def head_grad_tangent(z, g, x):
+    t[z] += sequences.head_grad(t[g], x)
+
+
+@forward(sequences.tail_grad, shape=("x",))
+def tail_grad_tangent(z, g, x):
+    t[z] += sequences.tail_grad(t[g], x)
+
+
+@forward(sequences.fold_grad, shape=("x",))
+def fold_grad_tangent(z, g, x):
+    t[z] += sequences.fold_grad(t[g], x)
+
+
+@forward(sequences.last_grads, shape=("items",))
+def last_grads_tangent(z, acc, items):
+    t[z] += sequences.last_grads(t[acc], items)
+
+
+@forward(sequences.drop_lasts, shape=("items",), updates=True)
+def drop_lasts_tangent(z, acc, items):
+    t[z] += sequences.drop_lasts(t[acc], items)
+
+
+@forward(sequences.inserted_grad, shape=("index",))
+def inserted_grad_tangent(z, acc, index):
+    t[z] += sequences.inserted_grad(t[acc], index)
+
+
+@forward(sequences.drop_inserted, shape=("index",), updates=True)
+def drop_inserted_tangent(z, acc, index):
+    t[z] += sequences.drop_inserted(t[acc], index)
 
 
 @forward(snapshot)

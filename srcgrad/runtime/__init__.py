@@ -64,6 +64,8 @@ def zero_passes(fn):
 def unbroadcast(g, x):
     """Sum `g` (shaped like an elementwise result) down to the shape of `x`."""
     if type(g) is not _ndarray:
+        if type(g) is list and not (type(x) in (list, tuple) and len(x) == len(g)):
+            raise SequenceGradientError()
         if type(x) is _ndarray and x.ndim and isinstance(g, np.generic):
             return spread(g, x.shape)
         return g
@@ -78,6 +80,14 @@ def unbroadcast(g, x):
     if g.shape == xshape:
         return g
     return sum_to(g, xshape)
+
+
+class SequenceGradientError(TypeError):
+    def __init__(self):
+        super().__init__(
+            "srcgrad: the gradient of a list or tuple reached an arithmetic operator compiled "
+            "for numbers or arrays (srcgrad could not tell the operand was a list or tuple "
+            "where it compiled the function); convert it with np.array(...) first")
 
 
 def sum_to(g, shape):
