@@ -223,8 +223,10 @@ class _Normalizer:
             base = self.atom(t.value)
             index = self.index(t.slice)
             cur = self.temp()
-            self.emit_prim(cur, A.subscript(base, index), P.construct_target(constructs.GETITEM, "x[i]"),
-                           [base, self.index_expr(index)])
+            st = self.emit_prim(cur, A.subscript(base, index),
+                                P.construct_target(constructs.GETITEM, "x[i]"), [base, self.index_expr(index)])
+            if sym in _INPLACE:         # an array item of a list or dict is changed in place
+                A.set_anno(st, "augmented", True)
             new = self.temp()
             self.expr_into(A.binop(A.name(cur), sym, node.value), new)
             self.setitem(base, index, A.name(new))

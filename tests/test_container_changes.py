@@ -128,6 +128,85 @@ def sorted_index(x, v):
     return np.sum(x[idx] * v)
 
 
+class _Box:
+    pass
+
+
+def written_through_out(x, v):
+    out = np.zeros(3)
+    np.multiply(x, v, out=out)
+    return np.sum(out * x)
+
+
+def written_through_positional_out(x, v):
+    y = x * 1.0
+    np.add(y, v, y)
+    return np.sum(y * x)
+
+
+def kept_in_an_attribute(x, v):
+    box = _Box()
+    box.w = x * v
+    return np.sum(box.w * x)
+
+
+def reshaped_by_attribute(x, v):
+    y = x * v
+    y.shape = (3, 1)
+    return np.sum(y @ y.T)
+
+
+def item_shared_with_a_name(x, v):
+    y = x * 2.0
+    items = [y, v]
+    items[0] += v                   # Python adds into the array `y` names too
+    return np.sum(items[0] * y)
+
+
+def item_of_a_dict_shared(x, v):
+    d = {"a": x}
+    d["a"] += v
+    return np.sum(d["a"] * x)
+
+
+def item_updated_alone(x, v):
+    items = [x * 1.0, v * 1.0]
+    items[0] += v                   # no other name holds either array
+    items[1] *= 2.0
+    return np.sum(items[0] * v) + np.sum(items[1] * x)
+
+
+def out_on_constants(x, v):
+    buf = np.zeros(3)
+    np.multiply(np.ones(3), 2.0, out=buf)      # no gradient passes through it
+    box = _Box()
+    box.note = np.sum(x * v)                    # kept aside, never read for the result
+    return np.sum(x * v * buf)
+
+
+@pytest.mark.parametrize("fn, text, words", [
+    (written_through_out, "np.multiply(x, v, out=out)", "out=out"),
+    (written_through_positional_out, "np.add(y, v, y)", "out=y"),
+    (kept_in_an_attribute, "box.w = x * v", "attribute `w` of `box`"),
+    (reshaped_by_attribute, "y.shape = (3, 1)", "attribute `shape` of `y`"),
+    (item_shared_with_a_name, "items[0] += v", "also changes `y`"),
+    (item_of_a_dict_shared, 'd["a"] += v', "also changes `x`"),
+], ids=lambda v: getattr(v, "__name__", "")[:30])
+def test_writes_the_reverse_sweep_cannot_see_are_refused(fn, text, words):
+    with pytest.raises(srcgrad.InPlaceError) as err:
+        srcgrad.grad(fn, wrt=(0, 1))(np.array([0.5, 1.5, -0.7]), np.array([0.3, 0.2, 0.9]))
+    message = str(err.value)
+    assert words in message
+    assert f"test_container_changes.py:{_line(fn, text)}:" in message
+
+
+@pytest.mark.parametrize("fn", [item_updated_alone, out_on_constants], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("seed", [0, 1])
+def test_unshared_items_and_effects_without_gradient_are_differentiated(fn, seed):
+    r = np.random.default_rng(seed)
+    assert_matches_differences(fn, [r.normal(size=3), r.normal(size=3)])
+
+
 @pytest.mark.parametrize("fn, text", [
     (sorted_in_place, "y.sort()"),
     (filled, "y.fill(1.0)"),

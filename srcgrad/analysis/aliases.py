@@ -18,6 +18,7 @@ shares its memory.  After `analyze(...)`:
 from dataclasses import dataclass, field
 
 from .. import astlib as A
+from .. import parse
 from ..errors import InPlaceError
 from ..normalize import is_slice, prim
 from ..rules import constructs
@@ -169,6 +170,114 @@ def _check_container_change(st, varied, useful, info):
             "and build the container from those lists afterwards")
 
 
+def _out_array(func, args, keywords):
+    """The variable a NumPy call writes its result into: `out=o`, or a ufunc's positional
+    output after its `nin` inputs."""
+    out = keywords.get("out")
+    nin = getattr(func, "nin", None)
+    if out is None and isinstance(nin, int) and len(args) > nin:
+        out = args[nin]
+    if isinstance(out, A.Tuple) and len(out.elts) == 1:
+        out = out.elts[0]
+    return out.id if isinstance(out, A.Name) else None
+
+
+def _check_out_argument(st, func, args, keywords, label, varied, useful, info):
+    """`np.multiply(x, v, out=o)`: a result written into `o` in place, which the reverse
+    sweep cannot follow when gradient flows through it."""
+    o = _out_array(func, args, keywords)
+    if o is None or o not in useful:
+        return
+    carried = sorted({n for a in list(args) + list(keywords.values())
+                      for n in A.names_in(a, load_only=True) if n in varied})
+    if carried:
+        raise _refused(
+            st, info, f"`{label}(..., out={o})` writes a result that carries gradient into `{o}` "
+            "in place; srcgrad cannot follow gradients through that",
+            f"hint: assign the result instead: `{o} = {label}(...)` without `out`")
+
+
+def _check_kept_call(st, varied, useful, info):
+    """A NumPy call kept as written for its effect (`np.add(x, v, out=o)`)."""
+    call = st.value if isinstance(st, A.Expr) else None
+    if not isinstance(call, A.Call):
+        return
+    found, func = parse.resolve_static(info, call.func, set(), [])
+    if found:
+        keywords = {k.arg: k.value for k in call.keywords}
+        _check_out_argument(st, func, call.args, keywords, A.dotted_path(call.func) or "the call",
+                            varied, useful, info)
+
+
+def _check_attribute_store(st, varied, useful, info):
+    """`obj.w = v` with `v` carrying gradient, and `obj` read for the result: the reverse
+    sweep cannot follow a value through an object's attributes."""
+    target = st.targets[0] if isinstance(st, A.Assign) else st.target
+    owner = arguments.root(target)
+    if owner not in useful:
+        return
+    if owner in varied:
+        what = f"changing the attribute `{target.attr}` of `{owner}`, which carries gradient"
+    elif any(n in varied for n in A.names_in(st.value, load_only=True)):
+        what = (f"storing a value that carries gradient in the attribute `{target.attr}` of "
+                f"`{owner}`, which the result reads")
+    else:
+        return
+    raise _refused(st, info, f"{what}: srcgrad cannot follow gradients through attributes of "
+                   "objects", "hint: keep the value in a local variable, or build a new array "
+                   "(`y = y.reshape(...)`)")
+
+
+def _stored_at(base, index, stmts):
+    """The variables whose arrays may be at `base[index]`: for a list made by one display
+    and a constant index, the display's item there and what `base[index] = v` put there;
+    None when that cannot be told."""
+    if not (A.is_const(index) and type(index.value) is int):
+        return None
+    k, made, stored = index.value, None, set()
+    for st in stmts:
+        q = prim(st)
+        key = getattr(q.target.rule, "key", None) if q is not None else None
+        if q is not None and q.result == base:
+            if made is not None or key != constructs.LIST:
+                return None
+            made = q.args
+        if q is None or not q.args or not A.is_name(q.args[0], base):
+            continue
+        if key == constructs.SETITEM:
+            if not (A.is_const(q.args[1]) and type(q.args[1].value) is int):
+                return None
+            if q.args[1].value == k and A.is_name(q.args[2]):
+                stored.add(q.args[2].id)
+        elif key in ("method:insert", "method:extend") or (isinstance(key, str) and key.startswith("inplace:")):
+            return None
+    if made is None or not -len(made) <= k < len(made):
+        return None
+    return stored | ({made[k].id} if A.is_name(made[k]) else set())
+
+
+def _check_item_update(st, p, full, copies, live, kinds, varied, useful, info, stmts):
+    """`lst[0] += v` changes the array stored at lst[0] in place (Python calls its `+=`):
+    a variable that may hold that same array and is read afterwards would see the change,
+    which the reverse sweep cannot follow."""
+    base, item = p.args[0].id, p.result
+    if kinds.get(item) == NUM:
+        return
+    others = _stored_at(base, p.args[1], stmts)
+    if others is None:
+        others = full.members(base) - copies.members(base)
+    others -= {item}
+    after = live.get(id(st), set())
+    for y in sorted(others):
+        if y in after and y in useful and kinds.get(y) not in (NUM, LIST, DICT, TUPLE) \
+                and (y in varied or item in varied):
+            raise _refused(
+                st, info, f"this in-place update of an item of `{base}` also changes `{y}`, "
+                "which may be the same array and is used afterwards; srcgrad cannot follow "
+                "gradients through that change",
+                f"hint: write `{base}[...] = {base}[...] + ...`, which stores a new array")
+
+
 def _check_kept_method(st, varied, useful, info):
     """`y.sort()`, `lst.insert(0, v)`, `d.update(e)`, kept as written: a method with no
     derivative that changes a value the result reads, where gradient flows through it."""
@@ -198,6 +307,10 @@ def analyze(fn, kinds, varied, useful, info):
                 events.append((st, pos, A.anno(st, "mutates"), "array"))
             elif A.anno(st, "opaque"):          # a call kept as written, for its effects
                 _check_container_change(st, varied, useful, info)
+                if A.anno(st, "opaque") == "attribute":
+                    _check_attribute_store(st, varied, useful, info)
+                else:
+                    _check_kept_call(st, varied, useful, info)
                 if nested is None:
                     nested = arguments.nested_functions(info)
                 for call in A.walk(st):
@@ -209,6 +322,9 @@ def analyze(fn, kinds, varied, useful, info):
             continue
         names = [a.id for a in p.args if isinstance(a, A.Name)]
         t = p.target
+        if t.kind == "rule":
+            _check_out_argument(st, getattr(t.rule, "key", None), p.args, p.keywords, t.label,
+                                varied, useful, info)
         key = t.rule.key if t.kind == "rule" and t.rule is not None else None
         if t.kind in ("user", "lifted"):
             for arg in arguments.changed_arguments(t.obj, p.args, p.keywords, kinds):
@@ -240,10 +356,15 @@ def analyze(fn, kinds, varied, useful, info):
             for n in names:
                 if kinds.get(n) != NUM:
                     full.union(p.result, n)
-    if not events:
+    stmts = flow.all_stmts(fn.body)
+    items = [(st, p) for st, p in ((st, prim(st)) for st in stmts)
+             if A.anno(st, "augmented") and kinds.get(getattr(p.args[0], "id", None)) in (LIST, DICT)]
+    if not events and not items:
         return result
     _check_foreign_appends(fn, events, full, varied, useful, info)
     live = flow.live_after(fn.body, set())
+    for st, p in items:
+        _check_item_update(st, p, full, copies, live, kinds, varied, useful, info, stmts)
     for st, pos, x, kind in events:
         if isinstance(kind, tuple):             # ("argument", the called function)
             _check_argument_change(st, x, kind[1], copies.members(x), live.get(id(st), set()),
