@@ -1076,6 +1076,16 @@ def lst_extend(x, v):
     return total
 
 
+@case(V(3), V(3), wrt=(0, 1))
+def set_repeated_index(x, v):
+    # a position an index array names twice keeps one value: only that one gets gradient
+    y = x * 1.0
+    y[[0, 0, 1]] = v
+    z = x * 2.0
+    z[np.array([2, 1, 2])] += v
+    return np.sum(y * y * x) + np.sum(z * z)
+
+
 @case(M(2, 3), V(3), wrt=(0, 1))
 def lst_extend_by_rows(m, v):
     rows = [v]

@@ -176,6 +176,12 @@ def item_updated_alone(x, v):
     return np.sum(items[0] * v) + np.sum(items[1] * x)
 
 
+def added_at(x, v):
+    y = x * 1.0
+    np.add.at(y, [0, 0, 1], v[:3])
+    return np.sum(y * y)
+
+
 def out_on_constants(x, v):
     buf = np.zeros(3)
     np.multiply(np.ones(3), 2.0, out=buf)      # no gradient passes through it
@@ -191,6 +197,7 @@ def out_on_constants(x, v):
     (reshaped_by_attribute, "y.shape = (3, 1)", "attribute `shape` of `y`"),
     (item_shared_with_a_name, "items[0] += v", "also changes `y`"),
     (item_of_a_dict_shared, 'd["a"] += v', "also changes `x`"),
+    (added_at, "np.add.at(y, [0, 0, 1], v[:3])", "called for its effect"),
 ], ids=lambda v: getattr(v, "__name__", "")[:30])
 def test_writes_the_reverse_sweep_cannot_see_are_refused(fn, text, words):
     with pytest.raises(srcgrad.InPlaceError) as err:

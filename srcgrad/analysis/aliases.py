@@ -203,10 +203,26 @@ def _check_kept_call(st, varied, useful, info):
     if not isinstance(call, A.Call):
         return
     found, func = parse.resolve_static(info, call.func, set(), [])
-    if found:
-        keywords = {k.arg: k.value for k in call.keywords}
-        _check_out_argument(st, func, call.args, keywords, A.dotted_path(call.func) or "the call",
-                            varied, useful, info)
+    if not found and isinstance(call.func, A.Attribute):       # np.add.at: a ufunc's method
+        found, owner = parse.resolve_static(info, call.func.value, set(), [])
+        func = getattr(owner, call.func.attr, None) if found else None
+    if func is None:
+        return
+    label = A.dotted_path(call.func) or "the call"
+    keywords = {k.arg: k.value for k in call.keywords}
+    _check_out_argument(st, func, call.args, keywords, label, varied, useful, info)
+    owner = getattr(func, "__self__", None)       # np.add.at is a method of the ufunc np.add
+    module = getattr(func, "__module__", None) or getattr(owner, "__module__", None) or ""
+    if not (module.startswith("numpy") or type(owner).__name__ == "ufunc") \
+            or module.startswith("numpy.testing"):
+        return
+    args = list(call.args) + list(keywords.values())
+    changed = [a.id for a in args if isinstance(a, A.Name) and a.id in useful]
+    if changed and any(n in varied for a in args for n in A.names_in(a, load_only=True)):
+        raise _refused(
+            st, info, f"`{label}(...)` is called for its effect, which may change `{changed[0]}` "
+            "in place, and gradient flows through it; srcgrad has no derivative for that change",
+            "hint: compute a new array instead (e.g. `y = y + np.bincount(...)` for np.add.at)")
 
 
 def _check_attribute_store(st, varied, useful, info):

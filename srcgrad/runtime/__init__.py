@@ -405,13 +405,30 @@ def _in_place(acc, index, g, subtract):
 
 
 def grad_at(acc, index):
-    """A copy of `acc[index]`, or 0 when `acc` holds no gradient."""
+    """A copy of `acc[index]`, or 0 when `acc` holds no gradient: the adjoint of the values
+    `x[index] = v` stored.  Where an index array repeats a position, only the value that
+    stayed there gets gradient; the ones it overwrote get zero."""
     if _zero(acc):
         return 0
     if isinstance(acc, dict):
         return acc.get(index, 0)
     v = acc[index]
-    return v.copy() if type(v) is _ndarray else v
+    if type(v) is not _ndarray:
+        return v
+    v = v.copy()
+    if not _is_basic_index(index) and _may_repeat(index):
+        ids = np.arange(v.size).reshape(v.shape)
+        kept = np.full(acc.shape, -1)
+        kept[index] = ids                   # written the way NumPy wrote the values
+        v[kept[index] != ids] = 0
+    return v
+
+
+def _may_repeat(index):
+    """Does an index hold an integer array (or list) that could name a position twice?"""
+    parts = index if type(index) is tuple else (index,)
+    return any((type(i) is _ndarray and i.dtype.kind in "iu" and i.size > 1)
+               or (type(i) is list and len(i) > 1) for i in parts)
 
 
 def zero_at(acc, index):
