@@ -1042,6 +1042,14 @@ def lst_join(x, v):
 
 
 @case(V(3), V(3), wrt=(0, 1))
+def lst_with_an_array_broadcasts(x, v):
+    # a list met by an array is an array operand: NumPy adds and multiplies elementwise
+    a = [1.0, 2.0, 3.0] * x
+    b = [x[0], v[1], 0.5] + v
+    return np.sum(a * b)
+
+
+@case(V(3), V(3), wrt=(0, 1))
 def lst_join_tuples(x, v):
     t = (x,) + (v, x * v)
     return np.sum(t[0] * t[1]) + np.sum(t[2])

@@ -191,7 +191,8 @@ def result_kind(p, kinds, info):
     if key == constructs.DICT:
         return DICT
     mod, name = key_names(key)
-    if key in _SEQUENCE_OPS and (LIST in arg_kinds or TUPLE in arg_kinds):
+    if key in _SEQUENCE_OPS and (LIST in arg_kinds or TUPLE in arg_kinds) \
+            and not any(is_array(k) or k == NUMERIC for k in arg_kinds):
         return LIST if LIST in arg_kinds else TUPLE     # joined or repeated, not broadcast
     if is_matmul(mod, name):
         return _matmul(*arg_kinds[:2]) if len(arg_kinds) >= 2 else UNKNOWN
@@ -380,7 +381,7 @@ def _stmt_kinds(st, kinds, info, lists=()):
     if p is not None and p.result is not None:
         if isinstance(st, A.AugAssign):
             arg_kinds = [atom_kind(a, kinds, info) for a in p.args]
-            if arg_kinds[0] in (LIST, TUPLE):
+            if arg_kinds[0] in (LIST, TUPLE) and not any(is_array(k) or k == NUMERIC for k in arg_kinds):
                 return [(p.result, arg_kinds[0])]       # `lst += items` extends, `*=` repeats
             return [(p.result, _elementwise(arg_kinds))]
         return [(p.result, result_kind(p, kinds, info))]

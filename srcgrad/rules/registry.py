@@ -186,10 +186,11 @@ def first_array(kinds):
 
 
 def sequence_at(*positions):
-    """Variant predicate: an argument at one of `positions` is a list or a tuple (`+` joins,
-    `*` repeats)."""
+    """Variant predicate: the arguments at `positions` are lists or tuples and the others
+    plain numbers (`a + b` joins, `a * n` repeats; with an array NumPy broadcasts instead)."""
     def predicate(kinds):
-        return any(i < len(kinds) and kinds[i] in ("list", "tuple") for i in positions)
+        return any(i < len(kinds) and kinds[i] in ("list", "tuple") for i in positions) \
+            and not any(k.startswith("array") or k == "numeric" for k in kinds)
     predicate.__name__ = "sequence_at" + "".join(map(str, positions))
     return predicate
 
