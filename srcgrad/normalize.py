@@ -22,6 +22,7 @@ it came from.  No primitive's result name appears among its own arguments.
 """
 
 import builtins
+import functools
 from dataclasses import dataclass, field
 
 from . import astlib as A
@@ -75,10 +76,6 @@ def normalize(info, namer, lifted, guards):
     return fn
 
 
-# list methods with a derivative rule, called for their effect: their argument counts
-_LIST_CHANGES = {"append": 1, "extend": 1, "insert": 2}
-
-
 class _Normalizer:
     def __init__(self, info, namer, lifted, guards):
         self.info = info
@@ -86,13 +83,20 @@ class _Normalizer:
         self.lifted = lifted
         self.guards = guards
         self.locals = set(assigned_names(info.tree))
-        self.resized = {n.func.value.id for n in A.walk(info.tree) if isinstance(n, A.Call)
-                        and isinstance(n.func, A.Attribute) and A.is_name(n.func.value)
-                        and n.func.attr in A.MUTATING_METHODS}
-        self.resized |= {n.target.id for n in A.walk(info.tree)
-                         if isinstance(n, A.AugAssign) and A.is_name(n.target)}
         self.out = None
         self.origin = None
+
+    @functools.cached_property
+    def resized(self):
+        """Names a method call or an augmented assignment may grow or change in place."""
+        out = set()
+        for n in A.walk(self.info.tree):
+            if isinstance(n, A.Call) and isinstance(n.func, A.Attribute) \
+                    and A.is_name(n.func.value) and n.func.attr in A.MUTATING_METHODS:
+                out.add(n.func.value.id)
+            elif isinstance(n, A.AugAssign) and A.is_name(n.target):
+                out.add(n.target.id)
+        return out
 
     # --- plumbing -------------------------------------------------------------
 
@@ -149,10 +153,11 @@ class _Normalizer:
             if isinstance(recv, A.Name) and recv.id in self.locals:
                 attr = v.func.attr
                 target = P.method_target(attr)
-                if target.kind == "rule" and attr in _LIST_CHANGES:
-                    if len(v.args) != _LIST_CHANGES[attr] or v.keywords:
-                        raise self.error(v, f"list.{attr} takes exactly {_LIST_CHANGES[attr]} "
-                                            "positional argument(s)")
+                count = constructs.LIST_METHODS.get(attr)
+                if target.kind == "rule" and count is not None:
+                    if len(v.args) != count or v.keywords:
+                        raise self.error(v, f"list.{attr} takes exactly {count} positional "
+                                            "argument(s)")
                     args = list(v.args)
                     if attr == "extend" and not isinstance(args[0], (A.List, A.Tuple)):
                         args[0] = A.call(builtin_ref("list"), [args[0]])    # any iterable, once

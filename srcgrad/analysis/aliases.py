@@ -99,7 +99,16 @@ def _makes_list(st, name, made):
     return getattr(p.target.rule, "key", None) == constructs.LIST
 
 
-def _check_foreign_appends(fn, events, full, varied, useful, info):
+def _carried(nodes, varied):
+    """The names carrying gradient that the expressions `nodes` read, sorted."""
+    return sorted({n for node in nodes for n in A.names_in(node, load_only=True) if n in varied})
+
+
+def _call_args(call):
+    return list(call.args) + [k.value for k in call.keywords]
+
+
+def _check_foreign_appends(stmts, events, full, varied, useful, info):
     """An append carrying gradient to a list that may be an item of another container or
     what a call returned (`inner = box[0]`, `inner.append(v)`): the container, read
     later, would not show the item to the reverse sweep, so it is refused."""
@@ -113,10 +122,11 @@ def _check_foreign_appends(fn, events, full, varied, useful, info):
         if not (isinstance(item, A.Name) and item.id in varied):
             continue
         if taken is None:
-            taken = _taken_lists(flow.all_stmts(fn.body))
+            taken = _taken_lists(stmts)
         if x in taken and any(n in useful for n in full.members(x) - {x, item.id}):
+            method = p.target.rule.key.partition(":")[2]
             raise _refused(
-                st, info, f"`{x}.append(...)` adds `{item.id}`, which carries gradient, to a list "
+                st, info, f"`{x}.{method}(...)` adds `{item.id}`, which carries gradient, to a list "
                 "that came out of another container or a call; srcgrad cannot follow gradients "
                 "through that change",
                 f"hint: append to a list made in this function (`{x} = []`) and put it "
@@ -160,8 +170,7 @@ def _check_container_change(st, varied, useful, info):
     target = arguments.root(call.func.value)
     if target not in useful:
         return
-    carried = sorted({n for arg in call.args + [k.value for k in call.keywords]
-                      for n in A.names_in(arg, load_only=True) if n in varied})
+    carried = _carried(_call_args(call), varied)
     if carried:
         raise _refused(
             st, info, f"`.{call.func.attr}(...)` puts `{carried[0]}`, which carries gradient, into "
@@ -188,9 +197,7 @@ def _check_out_argument(st, func, args, keywords, label, varied, useful, info):
     o = _out_array(func, args, keywords)
     if o is None or o not in useful:
         return
-    carried = sorted({n for a in list(args) + list(keywords.values())
-                      for n in A.names_in(a, load_only=True) if n in varied})
-    if carried:
+    if _carried(list(args) + list(keywords.values()), varied):
         raise _refused(
             st, info, f"`{label}(..., out={o})` writes a result that carries gradient into `{o}` "
             "in place; srcgrad cannot follow gradients through that",
@@ -216,9 +223,9 @@ def _check_kept_call(st, varied, useful, info):
     if not (module.startswith("numpy") or type(owner).__name__ == "ufunc") \
             or module.startswith("numpy.testing"):
         return
-    args = list(call.args) + list(keywords.values())
+    args = _call_args(call)
     changed = [a.id for a in args if isinstance(a, A.Name) and a.id in useful]
-    if changed and any(n in varied for a in args for n in A.names_in(a, load_only=True)):
+    if changed and _carried(args, varied):
         raise _refused(
             st, info, f"`{label}(...)` is called for its effect, which may change `{changed[0]}` "
             "in place, and gradient flows through it; srcgrad has no derivative for that change",
@@ -234,7 +241,7 @@ def _check_attribute_store(st, varied, useful, info):
         return
     if owner in varied:
         what = f"changing the attribute `{target.attr}` of `{owner}`, which carries gradient"
-    elif any(n in varied for n in A.names_in(st.value, load_only=True)):
+    elif _carried([st.value], varied):
         what = (f"storing a value that carries gradient in the attribute `{target.attr}` of "
                 f"`{owner}`, which the result reads")
     else:
@@ -295,11 +302,10 @@ def _check_item_update(st, p, full, copies, live, kinds, varied, useful, info, s
 
 
 def _check_kept_method(st, varied, useful, info):
-    """`y.sort()`, `lst.insert(0, v)`, `d.update(e)`, kept as written: a method with no
+    """`y.sort()`, `lst.reverse()`, `d.update(e)`, kept as written: a method with no
     derivative that changes a value the result reads, where gradient flows through it."""
     x, call = A.anno(st, "mutates"), st.value
-    carried = sorted({n for arg in call.args + [k.value for k in call.keywords]
-                      for n in A.names_in(arg, load_only=True) if n in varied})
+    carried = _carried(_call_args(call), varied)
     if x in useful and (x in varied or carried):
         what = f"`{x}`, which carries gradient," if x in varied else \
             f"`{carried[0]}`, which carries gradient, into `{x}`"
@@ -312,6 +318,7 @@ def _check_kept_method(st, varied, useful, info):
 def analyze(fn, kinds, varied, useful, info):
     full, copies = _UnionFind(), _UnionFind()
     events = []       # (stmt, position, name, kind)
+    items = []        # (stmt, prim) of `lst[i] += v`: the item read before the update
     nested = None     # functions defined inside fn, looked up once a kept call needs them
     result = AliasInfo()
     for st, path, loops in flow.walk_stmts(fn.body):
@@ -336,6 +343,8 @@ def analyze(fn, kinds, varied, useful, info):
                         for arg in arguments.changed_arguments(obj, call.args, keywords, kinds):
                             events.append((st, pos, arg, ("argument", call.func.id)))
             continue
+        if A.anno(st, "augmented") and kinds.get(getattr(p.args[0], "id", None)) in (LIST, DICT):
+            items.append((st, p))
         names = [a.id for a in p.args if isinstance(a, A.Name)]
         t = p.target
         if t.kind == "rule":
@@ -372,12 +381,10 @@ def analyze(fn, kinds, varied, useful, info):
             for n in names:
                 if kinds.get(n) != NUM:
                     full.union(p.result, n)
-    stmts = flow.all_stmts(fn.body)
-    items = [(st, p) for st, p in ((st, prim(st)) for st in stmts)
-             if A.anno(st, "augmented") and kinds.get(getattr(p.args[0], "id", None)) in (LIST, DICT)]
     if not events and not items:
         return result
-    _check_foreign_appends(fn, events, full, varied, useful, info)
+    stmts = flow.all_stmts(fn.body)
+    _check_foreign_appends(stmts, events, full, varied, useful, info)
     live = flow.live_after(fn.body, set())
     for st, p in items:
         _check_item_update(st, p, full, copies, live, kinds, varied, useful, info, stmts)

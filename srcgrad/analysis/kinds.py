@@ -191,9 +191,8 @@ def result_kind(p, kinds, info):
     if key == constructs.DICT:
         return DICT
     mod, name = key_names(key)
-    if key in _SEQUENCE_OPS and (LIST in arg_kinds or TUPLE in arg_kinds) \
-            and not any(is_array(k) or k == NUMERIC for k in arg_kinds):
-        return LIST if LIST in arg_kinds else TUPLE     # joined or repeated, not broadcast
+    if key in _SEQUENCE_OPS and _sequence_kind(arg_kinds):
+        return _sequence_kind(arg_kinds)
     if is_matmul(mod, name):
         return _matmul(*arg_kinds[:2]) if len(arg_kinds) >= 2 else UNKNOWN
     if broadcasts(rule, mod):
@@ -260,6 +259,14 @@ def result_kind(p, kinds, info):
 
 
 _SEQUENCE_OPS = {"inplace:+", "inplace:*", operator.add, operator.mul}
+
+
+def _sequence_kind(arg_kinds):
+    """The kind of `a + b` or `a * n` that joins or repeats a list or tuple (with an
+    array among the operands NumPy broadcasts instead), or None."""
+    if any(is_array(k) or k == NUMERIC for k in arg_kinds):
+        return None
+    return LIST if LIST in arg_kinds else TUPLE if TUPLE in arg_kinds else None
 
 
 def key_names(key):
@@ -381,8 +388,8 @@ def _stmt_kinds(st, kinds, info, lists=()):
     if p is not None and p.result is not None:
         if isinstance(st, A.AugAssign):
             arg_kinds = [atom_kind(a, kinds, info) for a in p.args]
-            if arg_kinds[0] in (LIST, TUPLE) and not any(is_array(k) or k == NUMERIC for k in arg_kinds):
-                return [(p.result, arg_kinds[0])]       # `lst += items` extends, `*=` repeats
+            if arg_kinds[0] in (LIST, TUPLE):           # `lst += items` extends, `*=` repeats
+                return [(p.result, _sequence_kind(arg_kinds) or UNKNOWN)]
             return [(p.result, _elementwise(arg_kinds))]
         return [(p.result, result_kind(p, kinds, info))]
     return [(n, UNKNOWN) for n in flow.defs(st)]

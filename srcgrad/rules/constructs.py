@@ -9,9 +9,9 @@ import operator
 from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
 from .registry import d, first_array, forward, method, reverse, sequence_at, t, unrolled
 from ..runtime.ops import append_tangent, fit_update, item_tangent, set_at
-from ..runtime.sequences import (concat_tangent, drop_inserted, drop_lasts, extend_tangent,
-                                 fold_grad, head_grad, insert_tangent, inserted_grad, last_grads,
-                                 repeat_tangent, tail_grad)
+from ..runtime.sequences import (concat_tangent, drop_inserted, drop_lasts, fold_grad, head_grad,
+                                 insert_tangent, inserted_grad, last_grads, repeat_tangent,
+                                 tail_grad)
 
 
 GETITEM = "getitem"
@@ -19,7 +19,8 @@ SETITEM = "setitem"
 TUPLE = "tuple"
 LIST = "list"
 DICT = "dict"
-LIST_CHANGES = ("method:append", "method:extend", "method:insert")   # rule keys that grow a list
+LIST_METHODS = {"append": 1, "extend": 1, "insert": 2}   # list methods that grow it: their arities
+LIST_CHANGES = tuple(method(m) for m in LIST_METHODS)    # and their rule keys
 
 
 @reverse(GETITEM, aliases=True, name="x[index]")
@@ -157,7 +158,7 @@ def append_tangent_rule(z, self, item):
 
 @forward(method("extend"))
 def extend_tangent_rule(z, self, items):
-    t[self] = extend_tangent(t[self], self, t[items], items)
+    t[self] = concat_tangent(t[self], self, t[items], items)
 
 
 @forward(method("insert"), shape=("index",))

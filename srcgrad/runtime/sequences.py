@@ -76,18 +76,13 @@ def drop_inserted(acc, index):
 # --- forward mode (tangents) ---------------------------------------------------------------
 
 def concat_tangent(tx, x, ty, y):
-    """Tangent of `x + y` on lists or tuples."""
+    """Tangent of `x + y` on lists or tuples, and of `x` after `x.extend(y)`."""
     return _slots(tx, x) + _slots(ty, y)
 
 
 def repeat_tangent(tx, x, n):
     """Tangent of `x * n` on a list or tuple."""
     return _slots(tx, x) * n
-
-
-def extend_tangent(ts, lst, ti, items):
-    """Tangent of `lst` after `lst.extend(items)` (`lst` as it was before)."""
-    return _slots(ts, lst) + _slots(ti, items)
 
 
 def insert_tangent(ts, lst, index, tv):
