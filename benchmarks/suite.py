@@ -40,7 +40,7 @@ def benchmarks(quick=False):
         Benchmark("GMM vectorized d=10 K=25 n=1000", gmm.gmm_vectorized, gmm_wrt,
                   partial(data.gmm, d=10, k=25), hand=gmm.gmm_vectorized_grad),
         Benchmark(f"LSTM l=2 c={chars} b=14", lstm.lstm_objective, ("main_params", "extra_params"),
-                  partial(data.lstm, chars=chars)),
+                  partial(data.lstm, chars=chars), hand=lstm.lstm_objective_grad),
         Benchmark("BA n=49 m=7776 p=31843", bundle_adjustment.ba_objective,
                   ("cams", "points", "weights"), data.bundle_adjustment),
     ]

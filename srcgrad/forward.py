@@ -21,6 +21,7 @@ from .normalize import prim
 from .optimize.adjoints import live_in
 from .reverse import global_ref, helper
 from .rules.expand import BindError, bind, elidable, expand, missing_derivative
+from .rules.registry import choose
 
 
 class ForwardPass:
@@ -121,7 +122,7 @@ class ForwardPass:
         arg_kinds = [self.kind(a) for a in p.args]
         tpl = None
         if rule is not None:
-            tpl = next((v for pred, v in rule.forward_variants if pred(arg_kinds)), rule.forward)
+            tpl = choose(rule.forward_variants, rule.forward, arg_kinds, p.args)
         if tpl is None:
             if any(self.tangent(a) for a in p.args + list(p.keywords.values())):
                 what = t.label or (rule.name if rule else "this call")

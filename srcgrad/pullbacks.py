@@ -21,6 +21,7 @@ from . import astlib as A
 from . import codegen, loader, runtime
 from .runtime import ops
 from .analysis.kinds import NUMERIC
+from .rules.registry import choose
 from .errors import NoTemplateError
 from .naming import Namer
 from .optimize import adjoints, deadcode, simplify
@@ -45,13 +46,6 @@ class Pullback:
         return f"<pullback {self.fn.__name__}>"
 
 
-def choose_template(rule, arg_kinds):
-    for predicate, tpl in rule.variants:
-        if predicate(arg_kinds):
-            return tpl
-    return rule.reverse
-
-
 def pullback(rule, n_args, active, keywords=(), arg_kinds=None):
     """The compiled pullback of `rule` called with `n_args` positional arguments.
 
@@ -62,7 +56,7 @@ def pullback(rule, n_args, active, keywords=(), arg_kinds=None):
     positional argument (None where not active).
     """
     kinds = tuple(arg_kinds) if arg_kinds is not None else (NUMERIC,) * n_args
-    tpl = choose_template(rule, kinds)
+    tpl = choose(rule.variants, rule.reverse, kinds)
     if tpl is None:
         raise NoTemplateError(f"no derivative template for {rule.name}")
     key = (id(rule), id(tpl), tuple(active), n_args, tuple(sorted(keywords)), kinds)

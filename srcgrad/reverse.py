@@ -31,7 +31,7 @@ from .errors import NoTemplateError
 from .normalize import Prim, builtin_ref, prim
 from .recompute import recompute
 from .rules import constructs
-from .rules.registry import lookup
+from .rules.registry import choose, lookup
 from .rules.expand import BindError, bind, elementwise_params, elidable, expand, missing_derivative
 
 
@@ -244,7 +244,7 @@ class Reverser:
             rule = lookup(np.square)
             p = Prim(p.target, p.args[:1], {}, p.result)
         arg_kinds = [self.kind(a) for a in p.args]
-        tpl = next((v for pred, v in rule.variants if pred(arg_kinds)), rule.reverse)
+        tpl = choose(rule.variants, rule.reverse, arg_kinds, p.args)
         if tpl is None:
             if any(self.adj(a) for a in p.args + list(p.keywords.values())):
                 raise self.located_error(

@@ -139,6 +139,24 @@ def op_div(x, y):
     return x / y + 1.0 / y
 
 
+@case(V(4, 0.5, 2.0))
+def op_div_constant_numerator(x):
+    s = 1.0 / (1.0 + np.exp(-x))
+    r = -3 / x + np.divide(4, x * x)
+    z = 2.5 / x
+    w = z * x
+    z += x          # the adjoint of 2.5 / x reads z from before this update
+    return np.sum(s * r + z * w) + np.sum(0 / x)
+
+
+@case(S(0.5, 2.0))
+def op_div_constant_in_loop(x):
+    z = x
+    for _ in range(3):
+        z = 1.0 / (1.0 + z * z)
+    return z * x
+
+
 @case(P(), S(-1.5, 1.5), wrt=(0, 1))
 def op_pow(x, y):
     return x ** y + x ** 3

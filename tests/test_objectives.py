@@ -212,6 +212,8 @@ def test_gradient_matches_autograd(objective, wrt, make):
                  small(data.mlp, batch=5, n_in=3, hidden=4, n_out=2), id="mlp"),
     pytest.param(gmm.gmm_vectorized, gmm.gmm_vectorized_grad, GMM_WRT,
                  small(data.gmm, d=3, k=4, n=6), id="gmm_vectorized"),
+    pytest.param(lstm.lstm_objective, lstm.lstm_objective_grad, ("main_params", "extra_params"),
+                 small(data.lstm, layers=2, chars=5, b=3), id="lstm"),
 ])
 def test_hand_written_gradient_matches_srcgrad(objective, hand, wrt, make):
     args = make()

@@ -132,6 +132,29 @@ def median_even(x):
     return np.median(x)
 
 
+def logistic_sum(x):
+    return np.sum(1.0 / (1.0 + np.exp(-x)))
+
+
+def _arrays(value):
+    if isinstance(value, np.ndarray):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for v in value:
+            yield from _arrays(v)
+
+
+def test_constant_over_a_value_keeps_the_quotient_not_the_denominator():
+    x = np.linspace(-1.0, 1.0, 5)
+    compiled, _ = srcgrad.grad(logistic_sum).split(x)
+    _, tape = compiled.forward(x)
+    kept = list(_arrays(tape))
+    assert not any(np.array_equal(v, 1.0 + np.exp(-x)) for v in kept)
+    assert any(np.array_equal(v, 1.0 / (1.0 + np.exp(-x))) for v in kept)
+    s = 1.0 / (1.0 + np.exp(-x))
+    np.testing.assert_allclose(srcgrad.grad(logistic_sum)(x), s * (1.0 - s), rtol=1e-14)
+
+
 def test_abs_at_zero_is_zero():
     np.testing.assert_array_equal(srcgrad.grad(abs_sum)(np.array([-1.0, 0.0, 2.0])), [-1.0, 0.0, 1.0])
 

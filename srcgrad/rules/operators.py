@@ -6,7 +6,7 @@ import numpy as np
 
 from ..runtime import unbroadcast
 from ..runtime.ops import fit, matmul_grad_x, matmul_grad_y, pow_grad_exponent, tangent_matmul
-from .registry import d, forward, method, nondifferentiable, ranks, reverse, t
+from .registry import d, forward, method, nondifferentiable, nonzero_constant_at, ranks, reverse, t
 
 # d is the adjoint marker of the template language; templates are parsed, never run.
 
@@ -33,6 +33,13 @@ def mul(z, x, y):
 def truediv(z, x, y):
     d[x] += unbroadcast(d[z] / y, x)
     d[y] += unbroadcast(-d[z] * x / (y * y), y)
+
+
+# c / y with c a nonzero literal (1 / (1 + np.exp(-x)), 1.0 / n): -c / y**2 is -z * z / c,
+# so the tape keeps the result, which later adjoints usually read anyway, instead of y.
+@reverse(operator.truediv, np.divide, np.true_divide, elementwise=True, when=nonzero_constant_at(0))
+def divide_constant(z, x, y):
+    d[y] += unbroadcast(-d[z] * z * z / x, y)
 
 
 @reverse(operator.mod, np.remainder, elementwise=True,

@@ -36,6 +36,7 @@ and is otherwise marked non-differentiable (its result never carries gradient).
 import importlib
 import inspect
 import linecache
+import math
 import sys
 from dataclasses import dataclass, field
 
@@ -173,6 +174,29 @@ def _rule(key_obj, name=None):
     if rule is None:
         rule = RULES[key] = Rule(key=key_obj, name=name or display_name(key_obj))
     return rule
+
+
+def choose(variants, default, kinds, atoms=None):
+    """The template of the first variant whose predicate holds for the arguments' kinds
+    (and, for predicates marked `on_atoms`, the argument atoms of the call), else `default`.
+    Without atoms (a Tensor op) such predicates do not hold."""
+    for predicate, tpl in variants:
+        if getattr(predicate, "on_atoms", False):
+            if atoms is not None and predicate(kinds, atoms):
+                return tpl
+        elif predicate(kinds):
+            return tpl
+    return default
+
+
+def nonzero_constant_at(i):
+    """Variant predicate on the call: the argument at `i` is a nonzero number literal."""
+    def predicate(kinds, atoms):
+        value = getattr(atoms[i], "value", None) if i < len(atoms) else None
+        return type(value) in (int, float) and value != 0 and math.isfinite(value)
+    predicate.on_atoms = True
+    predicate.__name__ = f"nonzero_constant_at{i}"
+    return predicate
 
 
 def all_scalar(kinds):
