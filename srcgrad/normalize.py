@@ -269,28 +269,20 @@ class _Normalizer:
             return
         # everything else becomes a loop over indices
         if kind == "enumerate":
-            seqs = [self.atom(it.args[0])]
+            iterables = [it.args[0]]
             start = self.atom(it.keywords[0].value) if it.keywords else (
                 self.atom(it.args[1]) if len(it.args) > 1 else A.const(0))
-        elif kind == "zip":
-            seqs = [self.atom(a) for a in it.args]
-        elif kind == "reversed":
-            seqs = [self.atom(it.args[0])]
+        elif kind in ("zip", "reversed"):
+            iterables = it.args
         else:
-            seq = self.atom(it)
-            if not isinstance(it, A.Name):
-                tmp = self.temp()
-                self.emit_call_stmt(tmp, "sequence", [seq])
-                seq = A.name(tmp)
-            seqs = [seq]
-        # Python evaluates the iterable once: a name the body rebinds is read through a copy
-        rebound = {n.id for st in node.body for n in A.walk(st)
-                   if isinstance(n, A.Name) and isinstance(n.ctx, A.Store)}
-        for k, s in enumerate(seqs):
-            if isinstance(s, A.Name) and s.id in rebound:
-                tmp = self.temp()
-                self.emit_copy(tmp, s)
-                seqs[k] = A.name(tmp)
+            iterables = [it]
+        # a dict, a set or a generator is walked through a list of what it yields (lists,
+        # tuples and arrays are indexed as they are)
+        seqs = []
+        for iterable in iterables:
+            tmp = self.temp()
+            self.emit_call_stmt(tmp, "sequence", [self.atom(iterable)])
+            seqs.append(A.name(tmp))
         lengths = []
         for s in seqs:
             n = self.temp()

@@ -43,7 +43,8 @@ def classify(obj, label):
     obj = unwrap(obj)
     rule = registry.lookup(obj)
     if rule is not None:
-        return Target("nondiff" if rule.nondiff and rule.reverse is None else "rule",
+        no_template = rule.reverse is None and not rule.variants
+        return Target("nondiff" if rule.nondiff and no_template else "rule",
                       rule=rule, obj=obj, label=label)
     if is_user_function(obj):
         return Target("user", obj=obj, label=label)

@@ -550,6 +550,12 @@ def builtin_sum_len(x):
     return sum(x) * len(x) + sum([x[0], x[1]], 1.0)
 
 
+@case(V(3), M(2, 3), S(), wrt=(0, 1, 2))
+def builtin_sum_broadcasting(x, W, c):
+    # the items (and the start) have shapes of their own: each gets its part summed back
+    return np.sum(np.sin(sum([W, x * 2.0, c]))) + np.sum(sum([c, x], W[1]) ** 2)
+
+
 @case(S(), S(), wrt=(0, 1))
 def builtin_min_max(x, y):
     return max(x, y) * 2.0 + min(x, y, 0.3) + max([x, y * 2.0])
@@ -1126,6 +1132,44 @@ def lst_insert(x, v):
     lst.insert(-1, v * x)      # before the last
     lst.insert(10, x ** 2)     # past the end: appended
     return np.sum(lst[0] * lst[1]) + np.sum(lst[2] * lst[3]) + np.sum(lst[4] * v)
+
+
+@case(V(3), M(2, 3), wrt=(0, 1))
+def dict_items_and_values(x, W):
+    params = {"W": W, "x": x * 2.0}
+    total = 0.0
+    for name, p in params.items():
+        total = total + np.sum(p * p)
+    params["y"] = W[0] * x           # added after the loop: the pairs walked were two
+    params["x"] = params["x"] * x[1]
+    for v in params.values():
+        total = total + np.sum(np.sin(v))
+    return total + sum(params.values())[0, 1]
+
+
+@case(V(3))
+def dict_walked_by_key_and_enumerated(x):
+    d = {"a": x[0] * 2.0, "b": x[1] * x[2]}
+    total = 0.0
+    for k in d:
+        total = total + d[k] * x[2]
+    for i, v in enumerate(d.values()):
+        total = total + v * v * (i + 1.0)
+    for (k, v), w in zip(d.items(), [x[2], x[0]]):
+        total = total + v * w
+    for i, k in enumerate(sorted({2, 0})):
+        total = total + x[k] * (i + 2.0)
+    return total
+
+
+@case(V(3))
+def dict_merged(x):
+    d = {"a": x[0] * 2.0, "b": x[1] * x[2]}
+    e = {"a": x[2], "c": 1.5}
+    m = d | e                         # e's "a" wins: d["a"] gets no gradient through m
+    d |= {"b": x[0] * 3.0}
+    mask = (x > 0) | (x < -1)         # bitwise on arrays: no gradient through it
+    return m["a"] * m["b"] + m["c"] * d["b"] * d["a"] + np.sum(x * mask)
 
 
 @case(S(), S(), wrt=(0, 1))

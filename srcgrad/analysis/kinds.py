@@ -188,7 +188,7 @@ def result_kind(p, kinds, info):
         return TUPLE
     if key == constructs.LIST:
         return LIST
-    if key == constructs.DICT:
+    if key == constructs.DICT or (key is operator.or_ and DICT in arg_kinds[:2]):
         return DICT
     mod, name = key_names(key)
     if key in _SEQUENCE_OPS and _sequence_kind(arg_kinds):

@@ -7,11 +7,12 @@ of its construct (a subscript read is a call of "getitem", and so on).
 import operator
 
 from ..runtime import add_at, drop_last, grad_at, item_grad, last_grad, unbroadcast, zero_at
-from .registry import d, first_array, forward, method, reverse, sequence_at, t, unrolled
+from .registry import d, dict_at, first_array, forward, method, reverse, sequence_at, t, unrolled
 from ..runtime.ops import append_tangent, fit_update, item_tangent, set_at
 from ..runtime.sequences import (concat_tangent, drop_inserted, drop_lasts, fold_grad, head_grad,
-                                 insert_tangent, inserted_grad, last_grads, repeat_tangent,
-                                 tail_grad)
+                                 insert_tangent, inserted_grad, items_grad, items_tangent,
+                                 last_grads, merged_grad, merged_tangent, repeat_tangent,
+                                 tail_grad, values_grad, values_tangent)
 
 
 GETITEM = "getitem"
@@ -44,6 +45,26 @@ def build(z, *items):
 def build_dict(z, keys, *values):
     for i in unrolled(values):
         d[values[i]] += item_grad(d[z], keys[i])
+
+
+# A loop over d.values() or d.items() walks a list of them (runtime.sequence): their
+# adjoints go back to the dict's keys in its order.
+@reverse(method("values"), name="dict.values", when=dict_at(0))
+def dict_values(z, self):
+    d[self] += values_grad(d[z], self)
+
+
+@reverse(method("items"), name="dict.items", when=dict_at(0))
+def dict_items(z, self):
+    d[self] += items_grad(d[z], self)
+
+
+# `x | y` merges dicts, y's keys winning; on numbers it is bitwise and carries no gradient
+# (merged_grad gives 0 unless the adjoint is a dict's), whatever kinds were inferred.
+@reverse(operator.or_, name="x | y", notes="merges dicts, y's keys winning; bitwise on numbers: no gradient")
+def dict_merge(z, x, y):
+    d[x] += merged_grad(d[z], x, y)
+    d[y] += merged_grad(d[z], y)
 
 
 @reverse(method("append"), name="list.append", inplace=True)
@@ -149,6 +170,21 @@ def build_tangent(z, *items):
 @forward(DICT)
 def build_dict_tangent(z, keys, *values):
     t[z] += dict(zip(keys, t[values]))
+
+
+@forward(method("values"), when=dict_at(0))
+def dict_values_tangent(z, self):
+    t[z] += values_tangent(t[self], self)
+
+
+@forward(method("items"), when=dict_at(0))
+def dict_items_tangent(z, self):
+    t[z] += items_tangent(t[self], self)
+
+
+@forward(operator.or_)
+def dict_merge_tangent(z, x, y):
+    t[z] += merged_tangent(t[x], x, t[y], y)
 
 
 @forward(method("append"))

@@ -155,7 +155,7 @@ def matmul_tangent(z, x, y):
 
 nondifferentiable(
     operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
-    operator.not_, operator.invert, operator.and_, operator.or_, operator.xor,
+    operator.not_, operator.invert, operator.and_, operator.xor,
     operator.lshift, operator.rshift, operator.is_, operator.is_not, operator.contains,
     operator.floordiv, np.floor_divide,
     notes="integer-valued or boolean result")

@@ -2,7 +2,7 @@
 
 import builtins
 
-from ..runtime import sign
+from ..runtime import sign, unbroadcast
 from ..runtime.ops import list_tangent, select_grad, select_tangent, sequence_grad, sum_grad
 from .registry import d, forward, nondifferentiable, reverse, t, unrolled
 
@@ -21,7 +21,7 @@ def float_(z, x):
 @reverse(builtins.sum)
 def sum_(z, iterable, start=0):
     d[iterable] += sum_grad(d[z], iterable)
-    d[start] += d[z]
+    d[start] += unbroadcast(d[z], start)
 
 
 @reverse(builtins.max, builtins.min, notes="ties split the gradient evenly")

@@ -204,6 +204,14 @@ def all_scalar(kinds):
     return bool(kinds) and all(k == "num" for k in kinds)
 
 
+def dict_at(i):
+    """Variant predicate: the argument at `i` is a dict (`d.items()`, not another `.items()`)."""
+    def predicate(kinds):
+        return i < len(kinds) and kinds[i] == "dict"
+    predicate.__name__ = f"dict_at{i}"
+    return predicate
+
+
 def first_array(kinds):
     """Variant predicate: the first argument is an ndarray (an in-place update keeps its shape)."""
     return bool(kinds) and kinds[0].startswith("array")

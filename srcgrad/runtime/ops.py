@@ -463,12 +463,13 @@ def det_grad(g, a, z):
 
 
 def sum_grad(g, iterable):
-    """Adjoint of builtins.sum over `iterable`: every item gets `g`."""
+    """Adjoint of builtins.sum over `iterable`: every item gets `g`, summed back to the item's
+    own shape where adding broadcast it."""
     if _zero(g):
         return 0
     if type(iterable) is _ndarray:
         return np.broadcast_to(g, iterable.shape)
-    return [g] * len(iterable)
+    return [unbroadcast(g, v) for v in iterable]
 
 
 def select_grad(g, z, args, i):

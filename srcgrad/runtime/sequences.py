@@ -1,4 +1,5 @@
-"""Helpers for lists and tuples put together by `+`, `*`, `+=`, `extend` and `insert`.
+"""Helpers for lists and tuples put together by `+`, `*`, `+=`, `extend` and `insert`,
+and for dicts: the items and values a loop walks over, and `a | b`.
 
 The adjoint (and the tangent) of a list or a tuple is a list with one slot per
 item, 0 in a slot that has no gradient; 0 for the whole stands for "none yet".
@@ -89,4 +90,49 @@ def insert_tangent(ts, lst, index, tv):
     """Tangent of `lst` after `lst.insert(index, v)` (`lst` as it was before)."""
     out = _slots(ts, lst)
     out.insert(index, tv)
+    return out
+
+
+# --- a dict's items and values: one slot per key, in the dict's order ----------------
+
+def values_grad(g, dct):
+    """Adjoint of `dct` from the adjoint of `list(dct.values())`."""
+    if _zero(g):
+        return 0
+    return {k: v for k, v in zip(dct, g) if not _zero(v)}
+
+
+def items_grad(g, dct):
+    """Adjoint of `dct` from the adjoint of `list(dct.items())`: each pair's second slot."""
+    if _zero(g):
+        return 0
+    return {k: p[1] for k, p in zip(dct, g) if not _zero(p) and not _zero(p[1])}
+
+
+def values_tangent(td, dct):
+    """Tangent of `list(dct.values())` given the tangent `td` of `dct` (a dict, or 0)."""
+    return 0 if _zero(td) else [td.get(k, 0) for k in dct]
+
+
+def items_tangent(td, dct):
+    """Tangent of `list(dct.items())`: a (key, value) pair's tangent is [0, value's]."""
+    return 0 if _zero(td) else [[0, td.get(k, 0)] for k in dct]
+
+
+def merged_grad(g, part, later=None):
+    """Adjoint of the dict `part` in `z = part | later`: the keys `later` did not override.
+    Bitwise `|` on numbers or arrays has no gradient: 0."""
+    if type(g) is not dict:
+        return 0
+    return {k: g[k] for k in part if k in g and (later is None or k not in later)}
+
+
+def merged_tangent(tx, x, ty, y):
+    """Tangent of `x | y` for dicts: a key's from y where y has it, else from x (bitwise `|`
+    on numbers or arrays: 0)."""
+    if type(tx) is not dict and type(ty) is not dict:
+        return 0
+    out = {} if _zero(tx) else {k: v for k, v in tx.items() if k not in y}
+    if not _zero(ty):
+        out.update(ty)
     return out
