@@ -115,13 +115,14 @@ class ForwardPass:
                                        if self.tangent(p.args[0]) else [])
         if t.kind in ("user", "lifted"):
             return self.user_call(st, p)
+        if t.kind == "nondiff" or (t.kind == "rule" and t.rule is not None and t.rule.nondiff
+                                   and t.rule.reverse is None):
+            return [st] + self.combine(st, p.result, [])
         rule = t.rule
         arg_kinds = [self.kind(a) for a in p.args]
         tpl = None
         if rule is not None:
             tpl = choose(rule.forward_variants, rule.forward, arg_kinds, p.args)
-        if t.kind == "nondiff" or (tpl is None and rule is not None and rule.nondiff):
-            return [st] + self.combine(st, p.result, [])
         if tpl is None:
             if any(self.tangent(a) for a in p.args + list(p.keywords.values())):
                 what = t.label or (rule.name if rule else "this call")

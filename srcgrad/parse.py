@@ -43,8 +43,7 @@ def classify(obj, label):
     obj = unwrap(obj)
     rule = registry.lookup(obj)
     if rule is not None:
-        no_template = rule.reverse is None and not rule.variants
-        return Target("nondiff" if rule.nondiff and no_template else "rule",
+        return Target("nondiff" if rule.nondiff and rule.reverse is None else "rule",
                       rule=rule, obj=obj, label=label)
     if is_user_function(obj):
         return Target("user", obj=obj, label=label)

@@ -245,10 +245,6 @@ class Reverser:
             p = Prim(p.target, p.args[:1], {}, p.result)
         arg_kinds = [self.kind(a) for a in p.args]
         tpl = choose(rule.variants, rule.reverse, arg_kinds, p.args)
-        if tpl is None and rule.nondiff:      # `a | b` on numbers: a dict merge has a variant
-            if result_active:
-                site.resets = [self.reset(p.result)]
-            return
         if tpl is None:
             if any(self.adj(a) for a in p.args + list(p.keywords.values())):
                 raise self.located_error(

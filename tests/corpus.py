@@ -1169,7 +1169,8 @@ def dict_merged(x):
     m = d | e                         # e's "a" wins: d["a"] gets no gradient through m
     d |= {"b": x[0] * 3.0}
     mask = (x > 0) | (x < -1)         # bitwise on arrays: no gradient through it
-    return m["a"] * m["b"] + m["c"] * d["b"] * d["a"] + np.sum(x * mask)
+    k = d | {"a": 1.5}                # a constant wins: k["a"] carries nothing
+    return m["a"] * m["b"] + m["c"] * d["b"] * d["a"] + np.sum(x * mask) + k["a"] * k["b"]
 
 
 @case(S(), S(), wrt=(0, 1))

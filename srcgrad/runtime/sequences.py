@@ -132,7 +132,6 @@ def merged_tangent(tx, x, ty, y):
     on numbers or arrays: 0)."""
     if type(tx) is not dict and type(ty) is not dict:
         return 0
-    out = {} if _zero(tx) else {k: v for k, v in tx.items() if k not in y}
-    if not _zero(ty):
-        out.update(ty)
-    return out
+    tx = tx if type(tx) is dict else {}
+    ty = ty if type(ty) is dict else {}
+    return {k: ty.get(k, 0) if k in y else tx.get(k, 0) for k in x | y}
