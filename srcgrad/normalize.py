@@ -281,7 +281,7 @@ class _Normalizer:
         seqs = []
         for iterable in iterables:
             tmp = self.temp()
-            self.emit_call_stmt(tmp, "sequence", [self.atom(iterable)])
+            self.emit_sequence(tmp, self.atom(iterable))
             seqs.append(A.name(tmp))
         lengths = []
         for s in seqs:
@@ -405,15 +405,14 @@ class _Normalizer:
         A.set_anno(node, "prim", Prim(P.Target("copy", label="="), [atom], {}, name))
         return self.emit(node)
 
-    def emit_call_stmt(self, name, helper, args):
+    def emit_sequence(self, name, atom):
+        """`name = sequence(atom)`: a value to index, passed on as it is (a copy to the
+        analyses); its template serves only code generated from this code."""
         from . import runtime
-        func = A.name(helper)
-        A.set_anno(func, "global", getattr(runtime, helper))
-        A.set_anno(func, "global_name", helper)
-        target = P.Target("rule", rule=P.registry.lookup(getattr(runtime, helper)), label=helper)
-        if target.rule is None:
-            target = P.Target("copy", label=helper)
-        self.emit_prim(name, A.call(func, args), target, args)
+        func = A.name("sequence")
+        A.set_anno(func, "global", runtime.sequence)
+        A.set_anno(func, "global_name", "sequence")
+        self.emit_prim(name, A.call(func, [atom]), P.Target("copy", label="sequence"), [atom])
 
     # --- expressions ---------------------------------------------------------------------
 

@@ -9,15 +9,16 @@ import math
 import numpy as np
 
 from srcgrad.runtime import (add_at, add_private, as_grad, broadcast_back, drop_last, grad_at,
-                             item_grad, keep_reduced, last_grad, seed_list, snapshot, sub_at,
-                             unbroadcast, zero_at)
+                             item_grad, keep_reduced, last_grad, seed_list, sequence, snapshot,
+                             sub_at, unbroadcast, zero_at)
 from srcgrad.runtime.ops import (diag_grad, dot_grad_x, dot_grad_y, extremum_grad, matmul_grad_x,
                                  matmul_grad_y, real_if_real, repeat_grad, reverse_cumsum,
                                  sequence_grad, split_like, sum_grad, take_grad, tile_grad,
                                  trace_grad, transpose_method_grad, unstack)
 from srcgrad.runtime.reductions import scatter_flat
 from srcgrad.runtime.sequences import (drop_inserted, drop_lasts, fold_grad, head_grad,
-                                       inserted_grad, last_grads, tail_grad)
+                                       inserted_grad, items_grad, last_grads, merged_grad,
+                                       tail_grad, values_grad)
 from srcgrad.runtime.shapes import (join_grad, restack, sort_grad, take_along_axis_grad,
                                     unconcatenate, unsplit)
 
@@ -110,6 +111,23 @@ def h_inserted_grad(a, b):
 
 def h_drop_inserted(a, b):
     return drop_inserted([a * a, b * b, a * b], 1)
+
+
+def h_values_grad(a, b):
+    return values_grad([a * a, b * b], {"p": 1, "q": 2})["q"]
+
+
+def h_items_grad(a, b):
+    return items_grad([[0, a * b], [0, b * b]], {"p": 1, "q": 2})["p"]
+
+
+def h_merged_grad(a, b):
+    return merged_grad({"p": a * a, "q": a * b}, {"p": 1, "q": 2}, {"p": 3})["q"]
+
+
+def h_sequence(a, b):
+    items = sequence([a * a, b * b])
+    return items[0] * items[1]
 
 
 def h_snapshot(a):
@@ -248,3 +266,17 @@ def dot_method(w, A):
     """`.dot` on an input that carries no tangent, transposed: its tangent is a 0 stand-in."""
     h = np.tanh(A.dot(w))
     return np.sum(A.T.dot(h) ** 2) + np.dot(np.dot(h, A), w)
+
+
+def loop_over_containers(x):
+    items = [x[0] * x[1], x[2]]
+    params = {"a": x[0] * x[2], "b": x[1] * x[1]}
+    merged = params | {"c": x[2] * x[2]}
+    total = 0.0
+    for v in items:
+        total = total + np.sin(v)
+    for k, v in merged.items():
+        total = total + v * v
+    for v in params.values():
+        total = total + np.cos(v)
+    return total

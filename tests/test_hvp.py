@@ -48,6 +48,10 @@ HELPER_CASES = [
     ("drop_lasts", hv.h_drop_lasts, (_a(3), _a(3)), (0, 1)),
     ("inserted_grad", hv.h_inserted_grad, (_a(3), _a(3)), (0, 1)),
     ("drop_inserted", hv.h_drop_inserted, (_a(3), _a(3)), (0, 1)),
+    ("values_grad", hv.h_values_grad, (_a(3), _a(3)), (0, 1)),
+    ("items_grad", hv.h_items_grad, (_a(3), _a(3)), (0, 1)),
+    ("merged_grad", hv.h_merged_grad, (_a(3), _a(3)), (0, 1)),
+    ("sequence", hv.h_sequence, (_a(3), _a(3)), (0, 1)),
     ("snapshot", hv.h_snapshot, (_a(3),), (0,)),
     ("method:pop", hv.h_list_pop, (0.7, -1.3), (0, 1)),
     ("matmul_grad_x", hv.h_matmul_grad_x, (_a(2, 4), _a(2, 3), _a(3, 4)), (0, 2)),
@@ -177,6 +181,14 @@ def test_hvp_against_autograd():
     np.testing.assert_allclose(srcgrad.hvp(hf.mlp_loss)(w, x, y, v), expected, rtol=1e-10, atol=1e-12)
     expected_h = autograd.hessian(loss)(w, x, y)
     np.testing.assert_allclose(srcgrad.hessian(hf.mlp_loss)(w, x, y), expected_h, rtol=1e-10, atol=1e-12)
+
+
+def test_loops_over_lists_and_dicts_forward_over_reverse():
+    x, v = np.array([0.3, -0.7, 1.1]), np.array([0.2, 0.5, -0.3])
+    fn = srcgrad.hvp(hv.loop_over_containers)
+    result = fn(x, v)
+    assert fn.method == "forward-over-reverse"
+    np.testing.assert_allclose(result, _fd_hvp(hv.loop_over_containers, (x,), 0, v), rtol=1e-5, atol=1e-6)
 
 
 def test_helper_without_tangent_falls_back_to_reverse_over_forward():

@@ -140,6 +140,28 @@ def drop_inserted_tangent(z, acc, index):
     t[z] += sequences.drop_inserted(t[acc], index)
 
 
+@forward(sequences.values_grad, shape=("dct",))
+def values_grad_tangent(z, g, dct):
+    t[z] += sequences.values_grad(t[g], dct)
+
+
+@forward(sequences.items_grad, shape=("dct",))
+def items_grad_tangent(z, g, dct):
+    t[z] += sequences.items_grad(t[g], dct)
+
+
+@forward(sequences.merged_grad, shape=("part", "later"))
+def merged_grad_tangent(z, g, part, later=None):
+    t[z] += sequences.merged_grad(t[g], part, later)
+
+
+# `for` loops walk `sequence(x)`: differentiating the generated code again passes the
+# tangent through, as the first transformation passed x's adjoint and tangent.
+@forward(runtime.sequence)
+def sequence_tangent(z, obj):
+    t[z] += t[obj]
+
+
 @forward(snapshot)
 def snapshot_tangent(z, v):
     t[z] += snapshot(t[v])
